@@ -1,0 +1,64 @@
+// The JIT: compiles typed programs to machine code in this process. This header is the boundary
+// between the runtime and LLVM: it includes no LLVM header.
+//
+// One Jit owns one ORC LLJIT. Each compiled kernel has its own ResourceTracker, so destroying a
+// CompiledKernel frees its code. compile() is thread-safe.
+#pragma once
+
+#include "ir/Node.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace jitexpr::codegen {
+
+using ElementwiseFn = std::int32_t (*)(std::int64_t n, char* const* ptrs, const std::int64_t* strides);
+using ReduceFn = std::int32_t (*)(std::int64_t n, char* const* ptrs, const std::int64_t* strides, void* acc);
+
+// Conditions a kernel reports through its return value; the runtime turns them into errors.
+enum KernelFlags : std::int32_t {
+  kFlagNegativeIntPower = 1,  // an integer raised to a negative integer power
+};
+
+struct CompileOptions {
+  int opt_level = 3;
+};
+
+struct CompileTimings {
+  double optimize_ms = 0;  // IR generation and the LLVM optimization pipeline
+  double codegen_ms = 0;   // instruction selection, object emission and JIT linking
+};
+
+class CompiledKernel {
+ public:
+  virtual ~CompiledKernel() = default;
+  ElementwiseFn elementwise() const { return reinterpret_cast<ElementwiseFn>(entry_); }
+  ReduceFn reduce() const { return reinterpret_cast<ReduceFn>(entry_); }
+  const CompileTimings& timings() const { return timings_; }
+
+ protected:
+  void* entry_ = nullptr;
+  CompileTimings timings_;
+};
+
+class Jit {
+ public:
+  Jit();
+  ~Jit();
+  Jit(const Jit&) = delete;
+  Jit& operator=(const Jit&) = delete;
+
+  std::unique_ptr<CompiledKernel> compile(const ir::Program& p, const CompileOptions& options);
+
+  // For inspection: the optimized LLVM IR and the host assembly of a program's kernel.
+  std::string llvm_ir(const ir::Program& p, const CompileOptions& options);
+  std::string assembly(const ir::Program& p, const CompileOptions& options);
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace jitexpr::codegen

@@ -1,0 +1,26 @@
+// Typed expression IR -> an LLVM function over one loop.
+//
+// Kernel ABI (the runtime's executor calls these; docs/architecture.md explains the design):
+//   element-wise: int32_t fn(int64_t n, char* const* ptrs, const int64_t* strides)
+//   reduction:    int32_t fn(int64_t n, char* const* ptrs, const int64_t* strides, void* acc)
+// ptrs[0] and strides[0] describe the output, ptrs[1 + i] and strides[1 + i] operand i; strides are
+// in bytes along the loop. A Contiguous operand ignores its stride (it is the element size, known
+// at compile time, so the loop vectorizes); a Scalar operand is read once. A reduction folds its
+// n elements into *acc (which holds the running value on entry). The return value is a set of
+// KernelFlags raised by the elements, 0 when all went well.
+#pragma once
+
+#include "codegen/Compiler.h"
+#include "ir/Node.h"
+
+#include <llvm/IR/Module.h>
+
+#include <cstdint>
+
+namespace jitexpr::codegen {
+
+// Emits the kernel for `p` as the external function `name` into `m`, which must already hold the
+// runtime helpers (load_runtime_helpers).
+void emit_expression(const ir::Program& p, llvm::Module& m, llvm::StringRef name);
+
+}  // namespace jitexpr::codegen

@@ -1,0 +1,40 @@
+#include "codegen/RuntimeHelpers.h"
+
+#include <llvm/Bitcode/BitcodeReader.h>
+#include <llvm/Support/MemoryBuffer.h>
+
+#include <cassert>
+#include <cstddef>
+
+extern const unsigned char jitexpr_helpers_bc[];
+extern const std::size_t jitexpr_helpers_bc_size;
+
+namespace jitexpr::codegen {
+
+std::unique_ptr<llvm::Module> load_runtime_helpers(llvm::LLVMContext& ctx) {
+  llvm::StringRef bytes(reinterpret_cast<const char*>(jitexpr_helpers_bc), jitexpr_helpers_bc_size);
+  llvm::MemoryBufferRef buffer(bytes, "jitexpr-helpers");
+  llvm::Expected<std::unique_ptr<llvm::Module>> m = llvm::parseBitcodeFile(buffer, ctx);
+  if (!m) {
+    llvm::consumeError(m.takeError());
+    assert(false && "the embedded helper bitcode is valid");
+    return nullptr;
+  }
+  for (llvm::Function& f : **m) {
+    f.removeFnAttr("target-cpu");
+    f.removeFnAttr("target-features");
+    f.removeFnAttr("tune-cpu");
+  }
+  return std::move(*m);
+}
+
+void internalize_helpers(llvm::Module& m, llvm::ArrayRef<llvm::StringRef> keep) {
+  for (llvm::Function& f : m) {
+    if (f.isDeclaration()) continue;
+    bool kept = false;
+    for (llvm::StringRef k : keep) kept = kept || f.getName() == k;
+    if (!kept) f.setLinkage(llvm::GlobalValue::InternalLinkage);
+  }
+}
+
+}  // namespace jitexpr::codegen

@@ -1,0 +1,93 @@
+// The rendering of jitexpr::Error: "<name>:line:col: error: message", the line, and a caret.
+#include "frontend/Source.h"
+
+#include <algorithm>
+
+namespace jitexpr {
+
+namespace {
+
+struct LineInfo {
+  int line = 0;
+  int column = 0;
+  std::size_t line_begin = 0;
+  std::size_t line_end = 0;
+};
+
+LineInfo locate(const std::string& text, std::uint32_t offset) {
+  LineInfo info;
+  std::size_t pos = std::min<std::size_t>(offset, text.size());
+  info.line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(pos), '\n'));
+  std::size_t nl = pos == 0 ? std::string::npos : text.rfind('\n', pos - 1);
+  info.line_begin = nl == std::string::npos ? 0 : nl + 1;
+  info.line_end = text.find('\n', info.line_begin);
+  if (info.line_end == std::string::npos) info.line_end = text.size();
+  info.column = static_cast<int>(pos - info.line_begin) + 1;
+  return info;
+}
+
+std::string render(const std::string& name, const std::string& message, const std::string& source,
+                   SourceRange range) {
+  if (source.empty() && name.empty()) return "error: " + message;
+  if (source.empty()) return name + ": error: " + message;
+  LineInfo li = locate(source, range.begin);
+  std::string out = name + ":" + std::to_string(li.line) + ":" + std::to_string(li.column) +
+                    ": error: " + message + "\n";
+  std::string line = source.substr(li.line_begin, li.line_end - li.line_begin);
+  out += line + "\n";
+  // The caret keeps tabs so that it lines up under the same characters.
+  std::string caret;
+  for (std::size_t i = li.line_begin; i < std::min<std::size_t>(range.begin, li.line_end); ++i)
+    caret += source[i] == '\t' ? '\t' : ' ';
+  caret += '^';
+  std::size_t last = std::min<std::size_t>(range.end, li.line_end);
+  for (std::size_t i = static_cast<std::size_t>(range.begin) + 1; i < last; ++i) caret += '~';
+  out += caret;
+  return out;
+}
+
+}  // namespace
+
+std::string_view error_kind_name(ErrorKind k) {
+  switch (k) {
+    case ErrorKind::Syntax: return "SyntaxError";
+    case ErrorKind::Name: return "NameError";
+    case ErrorKind::Type: return "TypeError";
+    case ErrorKind::Value: return "ValueError";
+    case ErrorKind::Index: return "IndexError";
+    case ErrorKind::ZeroDivision: return "ZeroDivisionError";
+  }
+  return "Error";
+}
+
+Error::Error(ErrorKind kind, std::string message, std::string source_name, std::string source,
+             SourceRange range)
+    : std::runtime_error(render(source_name, message, source, range)),
+      kind_(kind),
+      message_(std::move(message)),
+      source_name_(std::move(source_name)),
+      source_(std::move(source)),
+      range_(range) {}
+
+int Error::line() const { return source_.empty() ? 0 : locate(source_, range_.begin).line; }
+int Error::column() const { return source_.empty() ? 0 : locate(source_, range_.begin).column; }
+
+void throw_error(ErrorKind kind, std::string message, std::string source_name, std::string source,
+                 SourceRange range) {
+  switch (kind) {
+    case ErrorKind::Syntax: throw SyntaxError(std::move(message), std::move(source_name), std::move(source), range);
+    case ErrorKind::Name: throw NameError(std::move(message), std::move(source_name), std::move(source), range);
+    case ErrorKind::Type: throw TypeError(std::move(message), std::move(source_name), std::move(source), range);
+    case ErrorKind::Value: throw ValueError(std::move(message), std::move(source_name), std::move(source), range);
+    case ErrorKind::Index: throw IndexError(std::move(message), std::move(source_name), std::move(source), range);
+    case ErrorKind::ZeroDivision:
+      throw ZeroDivisionError(std::move(message), std::move(source_name), std::move(source), range);
+  }
+  throw Error(kind, std::move(message), std::move(source_name), std::move(source), range);
+}
+
+void fail_at(ErrorKind kind, const Source& src, SourceRange range, std::string message) {
+  throw_error(kind, std::move(message), src.name, src.text, range);
+}
+
+}  // namespace jitexpr

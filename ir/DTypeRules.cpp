@@ -1,0 +1,112 @@
+// Type names, sizes and promotion tables.
+#include "ir/DTypeRules.h"
+
+#include <array>
+#include <cassert>
+#include <string>
+
+namespace jitexpr {
+
+namespace {
+
+struct DTypeInfo {
+  std::string_view name;
+  std::string_view aliases[3];
+  std::size_t size;
+};
+
+// Indexed by DType.
+constexpr std::array<DTypeInfo, kNumDTypes> kInfo = {{
+    {"bool", {"?", "b1", "bool_"}, 1},
+    {"int8", {"i1", "byte", ""}, 1},
+    {"int16", {"i2", "short", ""}, 2},
+    {"int32", {"i4", "intc", ""}, 4},
+    {"int64", {"i8", "int", "long"}, 8},
+    {"uint8", {"u1", "ubyte", ""}, 1},
+    {"uint16", {"u2", "ushort", ""}, 2},
+    {"uint32", {"u4", "uintc", ""}, 4},
+    {"uint64", {"u8", "uint", ""}, 8},
+    {"float32", {"f4", "single", ""}, 4},
+    {"float64", {"f8", "double", "float"}, 8},
+    {"complex64", {"c8", "csingle", ""}, 8},
+    {"complex128", {"c16", "cdouble", "complex"}, 16},
+    {"bytes", {"S", "bytes_", ""}, 0},
+}};
+
+}  // namespace
+
+std::string_view dtype_name(DType t) { return kInfo[static_cast<int>(t)].name; }
+
+std::size_t dtype_size(DType t) { return kInfo[static_cast<int>(t)].size; }
+
+std::optional<DType> dtype_from_name(std::string_view name) {
+  for (int i = 0; i < kNumDTypes; ++i) {
+    if (kInfo[i].name == name) return static_cast<DType>(i);
+    for (std::string_view alias : kInfo[i].aliases) {
+      if (!alias.empty() && alias == name) return static_cast<DType>(i);
+    }
+  }
+  return std::nullopt;
+}
+
+namespace ir {
+
+namespace {
+
+constexpr DType B = DType::Bool, I8 = DType::Int8, I16 = DType::Int16, I32 = DType::Int32,
+                I64 = DType::Int64, U8 = DType::UInt8, U16 = DType::UInt16, U32 = DType::UInt32,
+                U64 = DType::UInt64, F32 = DType::Float32, F64 = DType::Float64,
+                C64 = DType::Complex64, C128 = DType::Complex128;
+
+// kPromote[a][b]: numexpr's kind order (bool < int32 < int64 < float32 < float64 < complex128)
+// between its native types, numpy.result_type when int8/16, uint*, complex64 take part.
+constexpr DType kPromote[13][13] = {
+    //  bool  int8   int16  int32  int64  uint8  uint16 uint32 uint64 f32    f64    c64   c128
+    {   B,   I8,  I16,  I32,  I64,   U8,  U16,  U32,  U64,  F32,  F64,  C64, C128},  // bool
+    {  I8,   I8,  I16,  I32,  I64,  I16,  I32,  I64,  F64,  F32,  F64,  C64, C128},  // int8
+    { I16,  I16,  I16,  I32,  I64,  I16,  I32,  I64,  F64,  F32,  F64,  C64, C128},  // int16
+    { I32,  I32,  I32,  I32,  I64,  I32,  I32,  I64,  F64,  F32,  F64, C128, C128},  // int32
+    { I64,  I64,  I64,  I64,  I64,  I64,  I64,  I64,  F64,  F32,  F64, C128, C128},  // int64
+    {  U8,  I16,  I16,  I32,  I64,   U8,  U16,  U32,  U64,  F32,  F64,  C64, C128},  // uint8
+    { U16,  I32,  I32,  I32,  I64,  U16,  U16,  U32,  U64,  F32,  F64,  C64, C128},  // uint16
+    { U32,  I64,  I64,  I64,  I64,  U32,  U32,  U32,  U64,  F64,  F64, C128, C128},  // uint32
+    { U64,  F64,  F64,  F64,  F64,  U64,  U64,  U64,  U64,  F64,  F64, C128, C128},  // uint64
+    { F32,  F32,  F32,  F32,  F32,  F32,  F32,  F64,  F64,  F32,  F64,  C64, C128},  // float32
+    { F64,  F64,  F64,  F64,  F64,  F64,  F64,  F64,  F64,  F64,  F64, C128, C128},  // float64
+    { C64,  C64,  C64, C128, C128,  C64,  C64, C128, C128,  C64, C128,  C64, C128},  // complex64
+    {C128, C128, C128, C128, C128, C128, C128, C128, C128, C128, C128, C128, C128},  // complex128
+};
+
+}  // namespace
+
+DType promote(DType a, DType b) {
+  assert(is_numeric(a) && is_numeric(b) && "promote() takes numeric types");
+  return kPromote[static_cast<int>(a)][static_cast<int>(b)];
+}
+
+DType float_type_for(DType t) {
+  if (t == DType::Float32 || is_complex(t)) return t;
+  return DType::Float64;
+}
+
+DType real_part_type(DType t) {
+  if (t == DType::Complex64) return DType::Float32;
+  if (t == DType::Complex128) return DType::Float64;
+  return t;
+}
+
+DType complex_type_for(DType t) {
+  if (t == DType::Float32 || t == DType::Complex64) return DType::Complex64;
+  return DType::Complex128;
+}
+
+DType sum_type_for(DType t) {
+  if (is_bool(t) || is_signed_int(t)) return DType::Int64;
+  if (is_unsigned_int(t)) return DType::UInt64;
+  return t;
+}
+
+int dtype_bits(DType t) { return t == DType::Bool ? 1 : static_cast<int>(dtype_size(t) * 8); }
+
+}  // namespace ir
+}  // namespace jitexpr

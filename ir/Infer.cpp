@@ -1,0 +1,306 @@
+// AST -> typed IR for expressions.
+#include "ir/Infer.h"
+
+#include "ir/DTypeRules.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace jitexpr::ir {
+
+namespace {
+
+std::string quoted(DType t) { return fmt::format("'{}'", dtype_name(t)); }
+
+class Inferrer {
+ public:
+  Inferrer(const Source& src, const std::vector<OperandInfo>& operands) : src_(src), operands_(operands) {
+    for (const OperandInfo& op : operands) result_rank_ = std::max(result_rank_, op.rank);
+  }
+
+  NodePtr top(const ast::Expr& e) {
+    if (const auto* call = e.as<ast::Call>(); call && reduce_from_name(call->callee)) return reduction(*call);
+    return expr(e);
+  }
+
+ private:
+  [[noreturn]] void fail(ErrorKind k, SourceRange r, std::string msg) const { fail_at(k, src_, r, std::move(msg)); }
+
+  static NodePtr cast_to(DType t, NodePtr x) {
+    if (x->type == t) return x;
+    SourceRange r = x->range;
+    return Cast::make(t, std::move(x), r);
+  }
+
+  NodePtr expr(const ast::Expr& e) {
+    switch (e.kind) {
+      case ast::ExprKind::IntLit: {
+        std::int64_t v = e.cast<ast::IntLit>().value;
+        // numexpr: an integer literal is int32 when it fits, int64 otherwise.
+        bool fits32 = v >= INT32_MIN && v <= INT32_MAX;
+        return Const::make(Scalar::of_int(fits32 ? DType::Int32 : DType::Int64, v), e.range);
+      }
+      case ast::ExprKind::FloatLit:
+        return Const::make(Scalar::of_float(DType::Float64, e.cast<ast::FloatLit>().value), e.range);
+      case ast::ExprKind::ImagLit:
+        return Const::make(Scalar::of_complex(DType::Complex128, {0.0, e.cast<ast::ImagLit>().value}), e.range);
+      case ast::ExprKind::BoolLit: return Const::make(Scalar::of_bool(e.cast<ast::BoolLit>().value), e.range);
+      case ast::ExprKind::BytesLit: return Const::make(Scalar::of_bytes(e.cast<ast::BytesLit>().value), e.range);
+      case ast::ExprKind::Name: return name(e.cast<ast::Name>());
+      case ast::ExprKind::Unary: return unary(e.cast<ast::Unary>());
+      case ast::ExprKind::Binary: return binary(e.cast<ast::Binary>());
+      case ast::ExprKind::Call: return call(e.cast<ast::Call>());
+      case ast::ExprKind::Attribute: return attribute(e.cast<ast::Attribute>());
+      case ast::ExprKind::Subscript:
+        fail(ErrorKind::Syntax, e.range, "indexing is not supported in expressions; it belongs to kernels (def)");
+    }
+    fail(ErrorKind::Syntax, e.range, "unsupported expression");
+  }
+
+  NodePtr name(const ast::Name& n) {
+    if (n.id == "None") fail(ErrorKind::Type, n.range, "'None' is not a value in expressions");
+    for (std::size_t i = 0; i < operands_.size(); ++i) {
+      if (operands_[i].name == n.id) return Operand::make(static_cast<int>(i), operands_[i].dtype, n.range);
+    }
+    fail(ErrorKind::Name, n.range, fmt::format("name '{}' is not defined", n.id));
+  }
+
+  NodePtr unary(const ast::Unary& u) {
+    NodePtr x = expr(*u.operand);
+    if (x->type == DType::Bytes) {
+      fail(ErrorKind::Type, u.range, fmt::format("bad operand type for unary '{}': 'bytes'", unaryop_spelling(u.op)));
+    }
+    switch (u.op) {
+      case UnaryOp::Pos:
+        if (is_bool(x->type)) fail(ErrorKind::Type, u.range, "bad operand type for unary '+': 'bool'");
+        return x;
+      case UnaryOp::Neg:
+        if (is_bool(x->type)) fail(ErrorKind::Type, u.range, "cannot negate 'bool'; use '~' for logical not");
+        return Unary::make(UnaryOp::Neg, x, u.range);
+      case UnaryOp::Invert:
+        if (!is_integer(x->type) && !is_bool(x->type)) {
+          fail(ErrorKind::Type, u.range, fmt::format("'~' needs integers or booleans, not {}", quoted(x->type)));
+        }
+        return Unary::make(UnaryOp::Invert, x, u.range);
+    }
+    return x;
+  }
+
+  NodePtr binary(const ast::Binary& b) {
+    NodePtr l = expr(*b.lhs);
+    NodePtr r = expr(*b.rhs);
+    auto bad = [&](std::string_view why = {}) -> NodePtr {
+      std::string msg = fmt::format("cannot {} {} and {}", binop_verb(b.op), quoted(l->type), quoted(r->type));
+      if (!why.empty()) msg += fmt::format("; {}", why);
+      fail(ErrorKind::Type, b.op_range, msg);
+    };
+    if (l->type == DType::Bytes || r->type == DType::Bytes) {
+      if (l->type == r->type && is_comparison(b.op)) return Binary::make(b.op, l, r, b.range);
+      return bad(l->type == r->type ? "bytes support only comparisons and contains()" : "bytes combine only with bytes");
+    }
+    DType t = promote(l->type, r->type);
+    switch (b.op) {
+      case BinOp::Add:
+      case BinOp::Sub:
+      case BinOp::Mul:
+        if (is_bool(t)) return bad("use '|', '&' or '^' for booleans");
+        break;
+      case BinOp::Div:
+        if (is_bool(t) || is_integer(t)) t = DType::Float64;  // true division, as numexpr
+        break;
+      case BinOp::FloorDiv:
+      case BinOp::Mod:
+        if (is_bool(t)) return bad();
+        if (is_complex(t)) return bad("complex numbers have no floor division");
+        break;
+      case BinOp::Pow:
+        if (is_bool(t)) return bad();
+        if (is_integer(t)) {
+          if (const auto* c = r->as<Const>(); c && (is_signed_int(c->type) && c->value.i < 0)) {
+            fail(ErrorKind::Value, b.rhs->range, "integers to negative integer powers are not allowed");
+          }
+        }
+        break;
+      case BinOp::LShift:
+      case BinOp::RShift:
+        if (!is_integer(t)) return bad("shifts need integers");
+        break;
+      case BinOp::BitAnd:
+      case BinOp::BitOr:
+      case BinOp::BitXor:
+        if (!is_integer(t) && !is_bool(t)) return bad("it needs integers or booleans");
+        break;
+      case BinOp::Lt:
+      case BinOp::Le:
+      case BinOp::Gt:
+      case BinOp::Ge:
+        if (is_complex(t)) return bad("complex numbers have no order");
+        break;
+      case BinOp::Eq:
+      case BinOp::Ne: break;
+    }
+    return Binary::make(b.op, cast_to(t, l), cast_to(t, r), b.range);
+  }
+
+  NodePtr attribute(const ast::Attribute& a) {
+    if (a.attr == "real" || a.attr == "imag") {
+      NodePtr x = expr(*a.object);
+      return part(a.attr == "real" ? Fn::Real : Fn::Imag, x, a.range);
+    }
+    fail(ErrorKind::Type, a.attr_range, fmt::format("unknown attribute '.{}'; expressions support .real and .imag", a.attr));
+  }
+
+  NodePtr part(Fn fn, NodePtr x, SourceRange r) {
+    if (x->type == DType::Bytes) {
+      fail(ErrorKind::Type, r, fmt::format("{}() needs a numeric argument, not 'bytes'", fn_info(fn).name));
+    }
+    return Call::make(fn, real_part_type(x->type), {x}, r);
+  }
+
+  void check_no_keywords(const ast::Call& c) {
+    if (!c.keywords.empty()) {
+      fail(ErrorKind::Type, c.keywords[0].name_range,
+           fmt::format("{}() got an unexpected keyword argument '{}'", c.callee, c.keywords[0].name));
+    }
+  }
+
+  void check_arity(const ast::Call& c, int arity) {
+    if (static_cast<int>(c.args.size()) != arity) {
+      fail(ErrorKind::Type, c.range,
+           fmt::format("{}() takes {} argument{} ({} given)", c.callee, arity, arity == 1 ? "" : "s", c.args.size()));
+    }
+  }
+
+  NodePtr call(const ast::Call& c) {
+    if (reduce_from_name(c.callee)) {
+      fail(ErrorKind::Syntax, c.callee_range,
+           fmt::format("a reduction must be the outermost operation of an expression, as in {}(a * b)", c.callee));
+    }
+    if (c.callee == "where") {
+      check_no_keywords(c);
+      check_arity(c, 3);
+      NodePtr cond = expr(*c.args[0]);
+      NodePtr x = expr(*c.args[1]);
+      NodePtr y = expr(*c.args[2]);
+      if (cond->type == DType::Bytes) fail(ErrorKind::Type, c.args[0]->range, "where() needs a boolean condition, not 'bytes'");
+      if (x->type == DType::Bytes || y->type == DType::Bytes) {
+        fail(ErrorKind::Type, c.range, "where() chooses between numbers, not 'bytes'");
+      }
+      DType t = promote(x->type, y->type);
+      return Select::make(cast_to(DType::Bool, cond), cast_to(t, x), cast_to(t, y), c.range);
+    }
+    std::optional<Fn> fn = fn_from_name(c.callee);
+    if (!fn) fail(ErrorKind::Name, c.callee_range, fmt::format("unknown function '{}'", c.callee));
+    const FnInfo& info = fn_info(*fn);
+    check_no_keywords(c);
+    check_arity(c, info.arity);
+    std::vector<NodePtr> args;
+    for (const auto& a : c.args) args.push_back(expr(*a));
+    auto arg_error = [&](std::size_t i, std::string_view need) -> NodePtr {
+      fail(ErrorKind::Type, c.args[i]->range,
+           fmt::format("{}() argument {} must be {}, not {}", info.name, i + 1, need, quoted(args[i]->type)));
+    };
+    if (info.rule != FnRule::Contains) {
+      for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i]->type == DType::Bytes) arg_error(i, "numeric");
+      }
+    }
+    auto no_complex = [&](DType t) {
+      if (!is_complex(t)) return;
+      for (std::size_t i = 0; i < args.size(); ++i) {
+        if (is_complex(args[i]->type)) arg_error(i, "real");
+      }
+    };
+    switch (info.rule) {
+      case FnRule::FloatMath:
+      case FnRule::RealMath: {
+        DType t = float_type_for(args[0]->type);
+        if (info.rule == FnRule::RealMath || !info.complex_ok) no_complex(t);
+        return Call::make(*fn, t, {cast_to(t, args[0])}, c.range);
+      }
+      case FnRule::Rounding: {
+        DType t = float_type_for(args[0]->type);
+        no_complex(t);
+        return Call::make(*fn, t, {cast_to(t, args[0])}, c.range);
+      }
+      case FnRule::Abs: return Call::make(*fn, real_part_type(args[0]->type), {args[0]}, c.range);
+      case FnRule::Sign:
+        no_complex(args[0]->type);
+        if (is_bool(args[0]->type)) arg_error(0, "a number");
+        return Call::make(*fn, args[0]->type, {args[0]}, c.range);
+      case FnRule::RealMath2: {
+        DType t = float_type_for(promote(args[0]->type, args[1]->type));
+        no_complex(t);
+        return Call::make(*fn, t, {cast_to(t, args[0]), cast_to(t, args[1])}, c.range);
+      }
+      case FnRule::MinMax2: {
+        DType t = promote(args[0]->type, args[1]->type);
+        no_complex(t);
+        return Call::make(*fn, t, {cast_to(t, args[0]), cast_to(t, args[1])}, c.range);
+      }
+      case FnRule::Predicate:
+        if (!info.complex_ok) no_complex(args[0]->type);
+        return Call::make(*fn, DType::Bool, {args[0]}, c.range);
+      case FnRule::Part: return part(*fn, args[0], c.range);
+      case FnRule::MakeComplex:
+        no_complex(promote(args[0]->type, args[1]->type));
+        return Call::make(*fn, DType::Complex128,
+                          {cast_to(DType::Float64, args[0]), cast_to(DType::Float64, args[1])}, c.range);
+      case FnRule::Same: return Call::make(*fn, args[0]->type, {args[0]}, c.range);
+      case FnRule::Contains:
+        for (std::size_t i = 0; i < 2; ++i) {
+          if (args[i]->type != DType::Bytes) arg_error(i, "'bytes'");
+        }
+        return Call::make(*fn, DType::Bool, args, c.range);
+    }
+    fail(ErrorKind::Type, c.range, "unsupported call");
+  }
+
+  NodePtr reduction(const ast::Call& c) {
+    ReduceOp op = *reduce_from_name(c.callee);
+    if (c.args.size() != 1) {
+      fail(ErrorKind::Type, c.range, fmt::format("{}() takes 1 argument and an optional axis ({} given)", c.callee,
+                                                 c.args.size()));
+    }
+    std::optional<int> axis;
+    for (const ast::Keyword& k : c.keywords) {
+      if (k.name != "axis") {
+        fail(ErrorKind::Type, k.name_range, fmt::format("{}() got an unexpected keyword argument '{}'", c.callee, k.name));
+      }
+      if (const auto* n = k.value->as<ast::Name>(); n && n->id == "None") continue;
+      const auto* lit = k.value->as<ast::IntLit>();
+      if (!lit) fail(ErrorKind::Type, k.value->range, "axis must be an integer constant or None");
+      std::int64_t a = lit->value;
+      int rank = result_rank_;
+      if (a < -rank || a >= rank) {
+        fail(ErrorKind::Value, k.value->range,
+             fmt::format("axis {} is out of bounds for an expression of rank {}", a, rank));
+      }
+      axis = static_cast<int>(a < 0 ? a + rank : a);
+    }
+    NodePtr x = expr(*c.args[0]);
+    if (x->type == DType::Bytes) fail(ErrorKind::Type, c.args[0]->range, fmt::format("cannot {} 'bytes'", c.callee));
+    if ((op == ReduceOp::Min || op == ReduceOp::Max) && is_complex(x->type)) {
+      fail(ErrorKind::Type, c.args[0]->range, fmt::format("{}() of complex numbers is not defined: they have no order", c.callee));
+    }
+    DType acc = (op == ReduceOp::Sum || op == ReduceOp::Prod) ? sum_type_for(x->type) : x->type;
+    return Reduce::make(op, cast_to(acc, x), axis, c.range);
+  }
+
+  const Source& src_;
+  const std::vector<OperandInfo>& operands_;
+  int result_rank_ = 0;
+};
+
+}  // namespace
+
+Program infer_expression(const ast::Expr& e, const Source& src, std::vector<OperandInfo> operands) {
+  Inferrer inferrer(src, operands);
+  Program p;
+  p.root = inferrer.top(e);
+  p.operands = std::move(operands);
+  return p;
+}
+
+}  // namespace jitexpr::ir

@@ -1,0 +1,346 @@
+// jitexpr::Array: owning arrays and views of host memory.
+#include <jitexpr/Array.h>
+#include <jitexpr/Error.h>
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <new>
+
+namespace jitexpr {
+
+namespace {
+
+constexpr std::size_t kAlignment = 64;
+
+std::shared_ptr<void> allocate(std::size_t bytes) {
+  std::size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
+  if (rounded == 0) rounded = kAlignment;
+  void* p = std::aligned_alloc(kAlignment, rounded);
+  if (!p) throw ValueError(fmt::format("cannot allocate {} bytes for an array", bytes));
+  return std::shared_ptr<void>(p, [](void* q) { std::free(q); });
+}
+
+std::size_t checked_itemsize(DType dtype, std::size_t itemsize) {
+  if (dtype == DType::Bytes) {
+    if (itemsize == 0) throw ValueError("a bytes array needs an item size of at least 1");
+    return itemsize;
+  }
+  return dtype_size(dtype);
+}
+
+template <typename T> void fill_as(void* p, std::int64_t n, std::complex<double> v) {
+  T* d = static_cast<T*>(p);
+  T x;
+  if constexpr (std::is_same_v<T, std::complex<float>> || std::is_same_v<T, std::complex<double>>) {
+    x = T(static_cast<typename T::value_type>(v.real()), static_cast<typename T::value_type>(v.imag()));
+  } else if constexpr (std::is_same_v<T, bool>) {
+    x = v != std::complex<double>(0, 0);
+  } else {
+    x = static_cast<T>(v.real());
+  }
+  for (std::int64_t i = 0; i < n; ++i) d[i] = x;
+}
+
+// Calls f with a typed pointer-sized tag for dtype; used by fill, element access and astype.
+template <typename F> decltype(auto) dispatch(DType t, F&& f) {
+  switch (t) {
+    case DType::Bool: return f(bool{});
+    case DType::Int8: return f(std::int8_t{});
+    case DType::Int16: return f(std::int16_t{});
+    case DType::Int32: return f(std::int32_t{});
+    case DType::Int64: return f(std::int64_t{});
+    case DType::UInt8: return f(std::uint8_t{});
+    case DType::UInt16: return f(std::uint16_t{});
+    case DType::UInt32: return f(std::uint32_t{});
+    case DType::UInt64: return f(std::uint64_t{});
+    case DType::Float32: return f(float{});
+    case DType::Float64: return f(double{});
+    case DType::Complex64: return f(std::complex<float>{});
+    case DType::Complex128: return f(std::complex<double>{});
+    case DType::Bytes: break;
+  }
+  throw TypeError("this operation does not support bytes arrays");
+}
+
+template <typename T> std::complex<double> to_complex(const void* p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  if constexpr (std::is_same_v<T, std::complex<float>> || std::is_same_v<T, std::complex<double>>) {
+    return {static_cast<double>(v.real()), static_cast<double>(v.imag())};
+  } else {
+    return {static_cast<double>(v), 0.0};
+  }
+}
+
+}  // namespace
+
+std::int64_t shape_size(const Shape& shape) {
+  std::int64_t n = 1;
+  for (std::int64_t d : shape) {
+    if (d < 0) throw ValueError(fmt::format("negative dimension {} in shape {}", d, shape_string(shape)));
+    if (d != 0 && n > std::numeric_limits<std::int64_t>::max() / d) {
+      throw ValueError(fmt::format("shape {} has too many elements", shape_string(shape)));
+    }
+    n *= d;
+  }
+  return n;
+}
+
+std::string shape_string(const Shape& shape) {
+  if (shape.size() == 1) return fmt::format("({},)", shape[0]);
+  return fmt::format("({})", fmt::join(shape, ", "));
+}
+
+Strides c_strides(const Shape& shape, std::size_t itemsize) {
+  Strides s(shape.size());
+  std::int64_t st = static_cast<std::int64_t>(itemsize);
+  for (std::size_t i = shape.size(); i-- > 0;) {
+    s[i] = st;
+    st *= shape[i] > 0 ? shape[i] : 1;
+  }
+  return s;
+}
+
+Array::Array() : buffer_(allocate(sizeof(double))) {
+  data_ = buffer_.get();
+  *static_cast<double*>(data_) = 0.0;
+}
+
+Array Array::empty(DType dtype, Shape shape, std::size_t itemsize) {
+  if (shape.size() > static_cast<std::size_t>(kMaxRank)) {
+    throw ValueError(fmt::format("an array has at most {} dimensions, not {}", kMaxRank, shape.size()));
+  }
+  Array a{Uninit{}};
+  a.dtype_ = dtype;
+  a.itemsize_ = checked_itemsize(dtype, itemsize);
+  std::int64_t n = shape_size(shape);
+  if (static_cast<std::uint64_t>(n) > std::numeric_limits<std::size_t>::max() / 2 / a.itemsize_) {
+    throw ValueError(fmt::format("an array of shape {} is too large to allocate", shape_string(shape)));
+  }
+  a.strides_ = c_strides(shape, a.itemsize_);
+  a.shape_ = std::move(shape);
+  a.buffer_ = allocate(static_cast<std::size_t>(n) * a.itemsize_);
+  a.data_ = a.buffer_.get();
+  return a;
+}
+
+Array Array::zeros(DType dtype, Shape shape, std::size_t itemsize) {
+  Array a{Uninit{}};
+  a.dtype_ = dtype;
+  a.itemsize_ = checked_itemsize(dtype, itemsize);
+  if (shape.size() > static_cast<std::size_t>(kMaxRank)) {
+    throw ValueError(fmt::format("an array has at most {} dimensions, not {}", kMaxRank, shape.size()));
+  }
+  std::int64_t n = shape_size(shape);
+  if (static_cast<std::uint64_t>(n) > std::numeric_limits<std::size_t>::max() / 2 / a.itemsize_) {
+    throw ValueError(fmt::format("an array of shape {} is too large to allocate", shape_string(shape)));
+  }
+  a.strides_ = c_strides(shape, a.itemsize_);
+  a.shape_ = std::move(shape);
+  a.buffer_ = allocate(static_cast<std::size_t>(n) * a.itemsize_);
+  a.data_ = a.buffer_.get();
+  std::memset(a.data_, 0, static_cast<std::size_t>(n) * a.itemsize_);
+  return a;
+}
+
+Array Array::ones(DType dtype, Shape shape) { return full(dtype, std::move(shape), 1.0); }
+
+Array Array::full(DType dtype, Shape shape, std::complex<double> value) {
+  Array a = empty(dtype, std::move(shape));
+  dispatch(dtype, [&](auto tag) { fill_as<decltype(tag)>(a.data_, a.size(), value); });
+  return a;
+}
+
+Array Array::arange(std::int64_t n, DType dtype) {
+  if (n < 0) n = 0;
+  Array a = empty(dtype, {n});
+  dispatch(dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T* d = static_cast<T*>(a.data_);
+    for (std::int64_t i = 0; i < n; ++i) {
+      if constexpr (std::is_same_v<T, bool>) d[i] = i != 0;
+      else d[i] = static_cast<T>(i);
+    }
+  });
+  return a;
+}
+
+Array Array::arange(double start, double stop, double step, DType dtype) {
+  if (step == 0) throw ValueError("arange() step must not be zero");
+  double span = std::ceil((stop - start) / step);
+  std::int64_t n = span > 0 ? static_cast<std::int64_t>(span) : 0;
+  Array a = empty(dtype, {n});
+  dispatch(dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T* d = static_cast<T*>(a.data_);
+    for (std::int64_t i = 0; i < n; ++i) {
+      double v = start + static_cast<double>(i) * step;
+      if constexpr (std::is_same_v<T, bool>) d[i] = v != 0;
+      else d[i] = static_cast<T>(v);
+    }
+  });
+  return a;
+}
+
+Array Array::linspace(double start, double stop, std::int64_t num, DType dtype) {
+  if (num < 0) throw ValueError(fmt::format("linspace() needs a non-negative number of samples, not {}", num));
+  Array a = empty(DType::Float64, {num});
+  double* d = static_cast<double*>(a.data_);
+  double step = num > 1 ? (stop - start) / static_cast<double>(num - 1) : 0.0;
+  for (std::int64_t i = 0; i < num; ++i) d[i] = start + static_cast<double>(i) * step;
+  if (num > 1) d[num - 1] = stop;
+  return dtype == DType::Float64 ? a : a.astype(dtype);
+}
+
+Array Array::scalar(bool v) { return scalar_of<bool>(v); }
+Array Array::scalar(std::int64_t v) { return scalar_of<std::int64_t>(v); }
+Array Array::scalar(double v) { return scalar_of<double>(v); }
+Array Array::scalar(std::complex<double> v) { return scalar_of<std::complex<double>>(v); }
+
+Array Array::view(void* data, DType dtype, Shape shape, Strides strides, std::size_t itemsize) {
+  if (shape.size() > static_cast<std::size_t>(kMaxRank)) {
+    throw ValueError(fmt::format("an array has at most {} dimensions, not {}", kMaxRank, shape.size()));
+  }
+  if (!strides.empty() && strides.size() != shape.size()) {
+    throw ValueError(fmt::format("a view of shape {} needs {} strides, not {}", shape_string(shape), shape.size(),
+                                 strides.size()));
+  }
+  shape_size(shape);
+  if (data == nullptr && shape_size(shape) > 0) throw ValueError("a view needs a data pointer");
+  Array a{Uninit{}};
+  a.dtype_ = dtype;
+  a.itemsize_ = checked_itemsize(dtype, itemsize);
+  a.strides_ = strides.empty() ? c_strides(shape, a.itemsize_) : std::move(strides);
+  a.shape_ = std::move(shape);
+  a.data_ = data;
+  a.buffer_.reset();
+  return a;
+}
+
+std::int64_t Array::size() const { return shape_size(shape_); }
+
+bool Array::is_c_contiguous() const {
+  std::int64_t expect = static_cast<std::int64_t>(itemsize_);
+  for (std::size_t i = shape_.size(); i-- > 0;) {
+    if (shape_[i] == 0) return true;
+    if (shape_[i] != 1 && strides_[i] != expect) return false;
+    expect *= shape_[i];
+  }
+  return true;
+}
+
+bool Array::is_f_contiguous() const {
+  std::int64_t expect = static_cast<std::int64_t>(itemsize_);
+  for (std::size_t i = 0; i < shape_.size(); ++i) {
+    if (shape_[i] == 0) return true;
+    if (shape_[i] != 1 && strides_[i] != expect) return false;
+    expect *= shape_[i];
+  }
+  return true;
+}
+
+void Array::check_element_type(DType requested) const {
+  if (requested != dtype_) {
+    throw TypeError(fmt::format("array of dtype '{}' accessed as '{}'", dtype_name(dtype_), dtype_name(requested)));
+  }
+}
+
+void* Array::flat_pointer(std::int64_t flat) const {
+  char* p = static_cast<char*>(data_);
+  for (std::size_t d = shape_.size(); d-- > 0;) {
+    std::int64_t idx = flat % shape_[d];
+    flat /= shape_[d];
+    p += idx * strides_[d];
+  }
+  return p;
+}
+
+std::complex<double> Array::at_as_complex(const std::vector<std::int64_t>& index) const {
+  if (index.size() != shape_.size()) throw IndexError("wrong number of indices");
+  char* p = static_cast<char*>(data_);
+  for (std::size_t d = 0; d < index.size(); ++d) {
+    if (index[d] < 0 || index[d] >= shape_[d]) {
+      throw IndexError(fmt::format("index {} is out of bounds for axis {} with size {}", index[d], d, shape_[d]));
+    }
+    p += index[d] * strides_[d];
+  }
+  return dispatch(dtype_, [&](auto tag) { return to_complex<decltype(tag)>(p); });
+}
+
+double Array::flat_as_double(std::int64_t flat) const {
+  return dispatch(dtype_, [&](auto tag) { return to_complex<decltype(tag)>(flat_pointer(flat)).real(); });
+}
+
+std::int64_t Array::flat_as_int(std::int64_t flat) const {
+  return dispatch(dtype_, [&](auto tag) -> std::int64_t {
+    using T = decltype(tag);
+    T v;
+    std::memcpy(&v, flat_pointer(flat), sizeof v);
+    if constexpr (std::is_same_v<T, std::complex<float>> || std::is_same_v<T, std::complex<double>>) {
+      return static_cast<std::int64_t>(v.real());
+    } else {
+      return static_cast<std::int64_t>(v);
+    }
+  });
+}
+
+Array Array::copy() const {
+  Array out = empty(dtype_, shape_, itemsize_);
+  std::int64_t n = size();
+  char* dst = static_cast<char*>(out.data_);
+  for (std::int64_t i = 0; i < n; ++i) std::memcpy(dst + i * static_cast<std::int64_t>(itemsize_), flat_pointer(i), itemsize_);
+  return out;
+}
+
+Array Array::astype(DType dtype) const {
+  if (dtype == DType::Bytes || dtype_ == DType::Bytes) {
+    if (dtype == dtype_) return copy();
+    throw TypeError("cannot convert between bytes and numbers");
+  }
+  Array out = empty(dtype, shape_);
+  std::int64_t n = size();
+  dispatch(dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T* d = static_cast<T*>(out.data_);
+    for (std::int64_t i = 0; i < n; ++i) {
+      std::complex<double> v = dispatch(dtype_, [&](auto src) { return to_complex<decltype(src)>(flat_pointer(i)); });
+      if constexpr (std::is_same_v<T, std::complex<float>> || std::is_same_v<T, std::complex<double>>) {
+        d[i] = T(static_cast<typename T::value_type>(v.real()), static_cast<typename T::value_type>(v.imag()));
+      } else if constexpr (std::is_same_v<T, bool>) {
+        d[i] = v != std::complex<double>(0, 0);
+      } else if constexpr (std::is_integral_v<T>) {
+        double r = v.real();
+        if (std::isnan(r)) d[i] = 0;
+        else if (r <= static_cast<double>(std::numeric_limits<T>::min())) d[i] = std::numeric_limits<T>::min();
+        else if (r >= static_cast<double>(std::numeric_limits<T>::max())) d[i] = std::numeric_limits<T>::max();
+        else if (dtype_ == DType::Int64 || dtype_ == DType::UInt64) d[i] = static_cast<T>(flat_as_int(i));
+        else d[i] = static_cast<T>(r);
+      } else {
+        d[i] = static_cast<T>(v.real());
+      }
+    }
+  });
+  return out;
+}
+
+Array Array::reshape(Shape shape) const {
+  if (!is_c_contiguous()) throw ValueError("reshape() needs a C-contiguous array");
+  if (shape_size(shape) != size()) {
+    throw ValueError(fmt::format("cannot reshape an array of shape {} into shape {}", shape_string(shape_),
+                                 shape_string(shape)));
+  }
+  Array out = *this;
+  out.strides_ = c_strides(shape, itemsize_);
+  out.shape_ = std::move(shape);
+  return out;
+}
+
+std::string Array::describe() const {
+  std::string t = dtype_ == DType::Bytes ? fmt::format("bytes{}", itemsize_) : std::string(dtype_name(dtype_));
+  return fmt::format("{}[{}]", t, fmt::join(shape_, ", "));
+}
+
+}  // namespace jitexpr

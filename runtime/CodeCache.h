@@ -1,0 +1,143 @@
+// The in-memory cache of compiled specializations: thread-safe, least-recently-used eviction, and
+// compile-once: when several threads ask for a missing key at once, one compiles and the others
+// wait for its result (or its error).
+#pragma once
+
+#include <jitexpr/Runtime.h>
+
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace jitexpr {
+
+template <typename T> class CodeCache {
+ public:
+  using Builder = std::function<std::shared_ptr<const T>(CacheEntryStats&)>;
+
+  explicit CodeCache(std::size_t capacity) : capacity_(capacity) {}
+
+  // The value for `key`, built by `build` on a miss. An exception from `build` reaches every
+  // waiting caller and leaves no entry behind.
+  std::shared_ptr<const T> get(const std::string& key, const Builder& build) {
+    std::shared_ptr<Slot> slot;
+    bool builder = false;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = map_.find(key);
+      if (it != map_.end()) {
+        slot = it->second;
+        lru_.splice(lru_.begin(), lru_, slot->lru_pos);
+        if (slot->ready) {
+          ++hits_;
+          ++slot->stats.hits;
+          return slot->value;
+        }
+        ++hits_;  // a wait for another thread's compile counts as a hit: this call compiles nothing
+        ++slot->stats.hits;
+      } else {
+        ++misses_;
+        slot = std::make_shared<Slot>();
+        slot->stats.key = key;
+        slot->future = slot->promise.get_future().share();
+        lru_.push_front(key);
+        slot->lru_pos = lru_.begin();
+        map_.emplace(key, slot);
+        builder = true;
+      }
+    }
+    if (!builder) return slot->future.get();
+    try {
+      CacheEntryStats stats;
+      stats.key = key;
+      std::shared_ptr<const T> value = build(stats);
+      std::lock_guard<std::mutex> lock(mutex_);
+      slot->value = value;
+      slot->stats.parse_ms = stats.parse_ms;
+      slot->stats.infer_ms = stats.infer_ms;
+      slot->stats.optimize_ms = stats.optimize_ms;
+      slot->stats.codegen_ms = stats.codegen_ms;
+      slot->ready = true;
+      slot->promise.set_value(value);
+      evict_locked();
+      return value;
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      slot->promise.set_exception(std::current_exception());
+      auto it = map_.find(key);
+      if (it != map_.end() && it->second == slot) {
+        lru_.erase(slot->lru_pos);
+        map_.erase(it);
+      }
+      throw;
+    }
+  }
+
+  RuntimeStats stats() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    RuntimeStats s;
+    s.hits = hits_;
+    s.misses = misses_;
+    s.evictions = evictions_;
+    for (const std::string& key : lru_) {
+      const Slot& slot = *map_.at(key);
+      if (slot.ready) s.entries.push_back(slot.stats);
+    }
+    return s;
+  }
+
+  void clear() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto it = map_.begin(); it != map_.end();) {
+      if (it->second->ready) {
+        lru_.erase(it->second->lru_pos);
+        it = map_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  std::size_t size() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return map_.size();
+  }
+
+ private:
+  struct Slot {
+    std::promise<std::shared_ptr<const T>> promise;
+    std::shared_future<std::shared_ptr<const T>> future;
+    std::shared_ptr<const T> value;
+    bool ready = false;
+    CacheEntryStats stats;
+    std::list<std::string>::iterator lru_pos;
+  };
+
+  // Drops least recently used ready entries beyond the capacity. A caller still running an
+  // evicted kernel holds its own reference, so its code stays until that call returns.
+  void evict_locked() {
+    auto it = lru_.end();
+    while (map_.size() > capacity_ && it != lru_.begin()) {
+      --it;
+      auto found = map_.find(*it);
+      if (found->second->ready) {
+        map_.erase(found);
+        it = lru_.erase(it);
+        ++evictions_;
+      }
+    }
+  }
+
+  std::size_t capacity_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<Slot>> map_;
+  std::list<std::string> lru_;
+  std::uint64_t hits_ = 0, misses_ = 0, evictions_ = 0;
+};
+
+}  // namespace jitexpr

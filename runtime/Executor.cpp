@@ -1,0 +1,183 @@
+#include "runtime/Executor.h"
+
+#include <jitexpr/Error.h>
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <complex>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+
+namespace jitexpr {
+
+namespace {
+
+// Calls body(ptrs) for every position of the outer loop dimensions (all but the last).
+template <typename Body>
+void for_each_row(const IterationPlan& plan, const std::vector<char*>& bases, Body&& body) {
+  std::size_t outer = plan.loop_shape.empty() ? 0 : plan.loop_shape.size() - 1;
+  for (std::int64_t n : plan.loop_shape) {
+    if (n == 0) return;
+  }
+  std::vector<std::int64_t> idx(outer, 0);
+  std::vector<char*> ptrs = bases;
+  while (true) {
+    body(ptrs);
+    // Advance the odometer from the last outer dimension.
+    std::size_t d = outer;
+    while (d > 0) {
+      --d;
+      for (std::size_t s = 0; s < ptrs.size(); ++s) ptrs[s] += plan.strides[s][d];
+      if (++idx[d] < plan.loop_shape[d]) break;
+      for (std::size_t s = 0; s < ptrs.size(); ++s) ptrs[s] -= plan.strides[s][d] * plan.loop_shape[d];
+      idx[d] = 0;
+      if (d == 0) return;
+    }
+    if (outer == 0) return;
+  }
+}
+
+std::vector<char*> base_pointers(const std::vector<Array>& operands, const Array* out) {
+  std::vector<char*> bases;
+  bases.push_back(out ? static_cast<char*>(out->raw_data()) : nullptr);
+  for (const Array& a : operands) bases.push_back(static_cast<char*>(a.raw_data()));
+  return bases;
+}
+
+std::vector<std::int64_t> inner_strides(const IterationPlan& plan) {
+  std::vector<std::int64_t> s;
+  for (const Strides& st : plan.strides) s.push_back(st.empty() ? 0 : st.back());
+  return s;
+}
+
+// ---- reduction identities and the combination of partial results ----
+
+template <typename T> struct is_cplx : std::false_type {};
+template <typename T> struct is_cplx<std::complex<T>> : std::true_type {};
+
+template <typename T> T identity(ir::ReduceOp op) {
+  switch (op) {
+    case ir::ReduceOp::Sum: return T(0);
+    case ir::ReduceOp::Prod: return T(1);
+    case ir::ReduceOp::Min:
+      if constexpr (std::is_floating_point_v<T>) return std::numeric_limits<T>::infinity();
+      else if constexpr (std::is_same_v<T, bool>) return true;
+      else if constexpr (!is_cplx<T>::value) return std::numeric_limits<T>::max();
+      break;
+    case ir::ReduceOp::Max:
+      if constexpr (std::is_floating_point_v<T>) return -std::numeric_limits<T>::infinity();
+      else if constexpr (std::is_same_v<T, bool>) return false;
+      else if constexpr (!is_cplx<T>::value) return std::numeric_limits<T>::lowest();
+      break;
+  }
+  return T(0);
+}
+
+// The same operation as the kernel's combine step (EmitExpr.cpp), with wrapping integers and
+// NaN-propagating min/max.
+template <typename T> T combine(ir::ReduceOp op, T a, T b) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return op == ir::ReduceOp::Max ? (a || b) : (a && b);
+  } else if constexpr (std::is_integral_v<T>) {
+    using U = std::make_unsigned_t<T>;
+    switch (op) {
+      case ir::ReduceOp::Sum: return static_cast<T>(static_cast<U>(a) + static_cast<U>(b));
+      case ir::ReduceOp::Prod: return static_cast<T>(static_cast<U>(a) * static_cast<U>(b));
+      case ir::ReduceOp::Min: return a < b ? a : b;
+      case ir::ReduceOp::Max: return a > b ? a : b;
+    }
+  } else if constexpr (is_cplx<T>::value) {
+    if (op == ir::ReduceOp::Sum) return a + b;
+    using R = typename T::value_type;
+    return T(a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()) + T(R(0), R(0));
+  } else {
+    switch (op) {
+      case ir::ReduceOp::Sum: return a + b;
+      case ir::ReduceOp::Prod: return a * b;
+      case ir::ReduceOp::Min: return (std::isnan(a) || std::isnan(b)) ? std::numeric_limits<T>::quiet_NaN() : (a < b ? a : b);
+      case ir::ReduceOp::Max: return (std::isnan(a) || std::isnan(b)) ? std::numeric_limits<T>::quiet_NaN() : (a > b ? a : b);
+    }
+  }
+  return a;
+}
+
+template <typename F> decltype(auto) dispatch_acc(DType t, F&& f) {
+  switch (t) {
+    case DType::Bool: return f(bool{});
+    case DType::Int8: return f(std::int8_t{});
+    case DType::Int16: return f(std::int16_t{});
+    case DType::Int32: return f(std::int32_t{});
+    case DType::Int64: return f(std::int64_t{});
+    case DType::UInt8: return f(std::uint8_t{});
+    case DType::UInt16: return f(std::uint16_t{});
+    case DType::UInt32: return f(std::uint32_t{});
+    case DType::UInt64: return f(std::uint64_t{});
+    case DType::Float32: return f(float{});
+    case DType::Float64: return f(double{});
+    case DType::Complex64: return f(std::complex<float>{});
+    case DType::Complex128: return f(std::complex<double>{});
+    case DType::Bytes: break;
+  }
+  throw TypeError("bytes cannot be reduced");
+}
+
+}  // namespace
+
+std::int32_t run_elementwise(codegen::ElementwiseFn fn, const IterationPlan& plan, const std::vector<Array>& operands,
+                             Array& out) {
+  std::vector<std::int64_t> strides = inner_strides(plan);
+  std::int64_t n = plan.inner();
+  std::int32_t flags = 0;
+  for_each_row(plan, base_pointers(operands, &out), [&](const std::vector<char*>& ptrs) {
+    flags |= fn(n, ptrs.data(), strides.data());
+  });
+  return flags;
+}
+
+std::int32_t run_reduction(codegen::ReduceFn fn, const ir::Reduce& red, const IterationPlan& plan,
+                           const std::vector<Array>& operands, Array& out) {
+  std::vector<std::int64_t> strides = inner_strides(plan);
+  std::int64_t n = plan.inner();
+  std::int32_t flags = 0;
+  bool has_identity = red.op == ir::ReduceOp::Sum || red.op == ir::ReduceOp::Prod;
+  std::int64_t total = shape_size(plan.result_shape);
+  if (!has_identity && (red.axis ? plan.result_shape[static_cast<std::size_t>(*red.axis)] == 0 : total == 0)) {
+    throw ValueError(fmt::format("zero-size array to reduction operation {} which has no identity", ir::reduce_name(red.op)));
+  }
+  dispatch_acc(red.type, [&](auto tag) {
+    using T = decltype(tag);
+    // The reduced line (or every row of the whole iteration space) in fixed blocks.
+    auto fold_line = [&](const std::vector<char*>& row, T acc) {
+      std::vector<char*> ptrs = row;
+      for (std::int64_t start = 0; start < n; start += kReduceBlock) {
+        std::int64_t len = std::min(kReduceBlock, n - start);
+        T part = identity<T>(red.op);
+        for (std::size_t s = 1; s < ptrs.size(); ++s) ptrs[s] = row[s] + start * strides[s];
+        flags |= fn(len, ptrs.data(), strides.data(), &part);
+        acc = combine(red.op, acc, part);
+      }
+      return acc;
+    };
+    if (red.axis) {
+      // One output element per position of the outer dimensions.
+      for_each_row(plan, base_pointers(operands, &out), [&](const std::vector<char*>& row) {
+        T acc = fold_line(row, identity<T>(red.op));
+        std::memcpy(row[0], &acc, sizeof acc);
+      });
+      if (shape_size(plan.loop_shape) == 0 && n == 0) {
+        // Empty reduced axis: every output element is the identity.
+        T id = identity<T>(red.op);
+        for (std::int64_t i = 0; i < out.size(); ++i) std::memcpy(out.flat_pointer(i), &id, sizeof id);
+      }
+      return;
+    }
+    T acc = identity<T>(red.op);
+    for_each_row(plan, base_pointers(operands, nullptr), [&](const std::vector<char*>& row) { acc = fold_line(row, acc); });
+    std::memcpy(out.raw_data(), &acc, sizeof acc);
+  });
+  return flags;
+}
+
+}  // namespace jitexpr

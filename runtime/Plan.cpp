@@ -1,0 +1,97 @@
+#include "runtime/Plan.h"
+
+#include <jitexpr/Error.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace jitexpr {
+
+Shape broadcast_shapes(const std::vector<Shape>& shapes) {
+  std::size_t rank = 0;
+  for (const Shape& s : shapes) rank = std::max(rank, s.size());
+  Shape out(rank, 1);
+  for (const Shape& s : shapes) {
+    for (std::size_t k = 0; k < s.size(); ++k) {
+      std::size_t d = rank - s.size() + k;
+      std::int64_t n = s[k];
+      if (n == out[d] || n == 1) continue;
+      if (out[d] == 1) {
+        out[d] = n;
+        continue;
+      }
+      std::vector<std::string> all;
+      for (const Shape& t : shapes) all.push_back(shape_string(t));
+      throw ValueError(fmt::format("operands could not be broadcast together with shapes {}", fmt::join(all, " ")));
+    }
+  }
+  return out;
+}
+
+Strides broadcast_strides(const Array& a, const Shape& shape) {
+  Strides out(shape.size(), 0);
+  std::size_t offset = shape.size() - static_cast<std::size_t>(a.ndim());
+  for (int k = 0; k < a.ndim(); ++k) {
+    if (a.shape()[static_cast<std::size_t>(k)] != 1) out[offset + static_cast<std::size_t>(k)] = a.strides()[static_cast<std::size_t>(k)];
+  }
+  return out;
+}
+
+IterationPlan make_plan(const std::vector<Array>& operands, const Shape& result_shape,
+                        const std::optional<Strides>& out_strides, std::size_t out_itemsize,
+                        std::optional<int> reduce_axis) {
+  std::size_t slots = operands.size() + 1;
+  std::size_t rank = result_shape.size();
+  // Dimension order: the result's, with a reduced axis moved last.
+  std::vector<std::size_t> order;
+  for (std::size_t d = 0; d < rank; ++d) {
+    if (!reduce_axis || static_cast<int>(d) != *reduce_axis) order.push_back(d);
+  }
+  if (reduce_axis) order.push_back(static_cast<std::size_t>(*reduce_axis));
+
+  std::vector<Strides> full(slots);
+  full[0] = out_strides ? *out_strides : Strides(rank, 0);
+  for (std::size_t i = 0; i < operands.size(); ++i) full[i + 1] = broadcast_strides(operands[i], result_shape);
+
+  IterationPlan plan;
+  plan.result_shape = result_shape;
+  plan.strides.assign(slots, {});
+  // Walk the dimensions in order, dropping extent-1 ones and merging a dimension into the
+  // previous one when every slot's strides are contiguous across the two.
+  std::size_t reduced_pos = reduce_axis ? order.size() - 1 : order.size();
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    std::size_t d = order[k];
+    std::int64_t n = result_shape[d];
+    bool is_reduced = k == reduced_pos;
+    if (n == 1 && !is_reduced) continue;
+    bool merge = !plan.loop_shape.empty() && !is_reduced && n != 0;
+    if (merge) {
+      for (std::size_t s = 0; s < slots && merge; ++s) {
+        merge = plan.strides[s].back() == full[s][d] * n;
+      }
+    }
+    if (merge) {
+      plan.loop_shape.back() *= n;
+      for (std::size_t s = 0; s < slots; ++s) plan.strides[s].back() = full[s][d];
+    } else {
+      plan.loop_shape.push_back(n);
+      for (std::size_t s = 0; s < slots; ++s) plan.strides[s].push_back(full[s][d]);
+    }
+  }
+  plan.layouts.resize(slots);
+  for (std::size_t s = 0; s < slots; ++s) {
+    std::size_t item = s == 0 ? out_itemsize : operands[s - 1].itemsize();
+    bool all_zero = std::all_of(plan.strides[s].begin(), plan.strides[s].end(), [](std::int64_t v) { return v == 0; });
+    if (s > 0 && (all_zero || plan.loop_shape.empty())) {
+      plan.layouts[s] = ir::Layout::Scalar;
+    } else if (plan.loop_shape.empty() || plan.strides[s].back() == static_cast<std::int64_t>(item)) {
+      plan.layouts[s] = ir::Layout::Contiguous;
+    } else {
+      plan.layouts[s] = ir::Layout::Strided;
+    }
+  }
+  return plan;
+}
+
+}  // namespace jitexpr

@@ -1,0 +1,37 @@
+// The iteration plan of one evaluation: the broadcast result shape, and per operand the strides
+// along a loop nest whose dimensions are collapsed wherever the strides allow. The innermost
+// dimension is the compiled loop; the runtime walks the outer ones.
+#pragma once
+
+#include "ir/Node.h"
+
+#include <jitexpr/Array.h>
+
+#include <optional>
+#include <vector>
+
+namespace jitexpr {
+
+struct IterationPlan {
+  Shape result_shape;                      // the broadcast shape of the operands
+  Shape loop_shape;                        // collapsed; the last entry is the inner loop (may be empty)
+  std::vector<Strides> strides;            // [0]: output, [1 + i]: operand i; in bytes, per loop dim
+  std::vector<ir::Layout> layouts;         // per slot, from the inner stride
+  std::int64_t inner() const { return loop_shape.empty() ? 1 : loop_shape.back(); }
+};
+
+// numpy's broadcasting of shapes; `describe` names the operands for the error message.
+// Throws ValueError naming every shape when they are incompatible.
+Shape broadcast_shapes(const std::vector<Shape>& shapes);
+
+// The strides of `a` stretched to `shape` (zero along broadcast dimensions).
+Strides broadcast_strides(const Array& a, const Shape& shape);
+
+// A plan for an element-wise evaluation writing into `out` (whose shape is the result shape), or,
+// for a reduction (out_strides empty), over the result shape with `reduce_axis` (if any) moved
+// innermost and never merged with the others.
+IterationPlan make_plan(const std::vector<Array>& operands, const Shape& result_shape,
+                        const std::optional<Strides>& out_strides, std::size_t out_itemsize,
+                        std::optional<int> reduce_axis);
+
+}  // namespace jitexpr

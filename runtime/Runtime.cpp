@@ -1,0 +1,246 @@
+// jitexpr::Runtime: parse (cached by text), bind, plan, look up or compile, execute.
+#include <jitexpr/Error.h>
+#include <jitexpr/Runtime.h>
+
+#include "codegen/Compiler.h"
+#include "frontend/AstPrinter.h"
+#include "frontend/Limits.h"
+#include "frontend/Parser.h"
+#include "frontend/Variables.h"
+#include "ir/Infer.h"
+#include "ir/Passes.h"
+#include "ir/Printer.h"
+#include "runtime/CodeCache.h"
+#include "runtime/Executor.h"
+#include "runtime/Plan.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <mutex>
+#include <unordered_map>
+
+namespace jitexpr {
+
+namespace {
+
+double ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// An expression as parsed once: its source, AST, canonical text and variables.
+struct Parsed {
+  SourcePtr src;
+  ast::ExprPtr ast;
+  std::string canonical;
+  std::vector<VariableUse> variables;
+  std::optional<ir::ReduceOp> reduction;
+  std::optional<std::int64_t> axis;  // as written, not yet checked against the rank
+  double parse_ms = 0;
+};
+
+struct Compiled {
+  ir::Program program;
+  std::unique_ptr<codegen::CompiledKernel> kernel;
+};
+
+// Everything one evaluation needs, before the result dtype is known.
+struct Prepared {
+  std::shared_ptr<const Parsed> parsed;
+  std::vector<Array> operands;
+  std::vector<ir::OperandInfo> infos;
+  IterationPlan plan;
+  Shape out_shape;
+  std::optional<int> axis;  // normalized
+  std::string key;
+};
+
+}  // namespace
+
+struct Runtime::Impl {
+  explicit Impl(RuntimeOptions o) : options(o), cache(o.max_cache_entries) {}
+
+  RuntimeOptions options;
+  codegen::Jit jit;
+  CodeCache<Compiled> cache;
+  std::mutex parse_mutex;
+  std::unordered_map<std::string, std::shared_ptr<const Parsed>> parsed_exprs;
+  static constexpr std::size_t kMaxParsed = 4096;
+
+  std::shared_ptr<const Parsed> parse(std::string_view text) {
+    std::string key(text);
+    {
+      std::lock_guard<std::mutex> lock(parse_mutex);
+      if (auto it = parsed_exprs.find(key); it != parsed_exprs.end()) return it->second;
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    auto p = std::make_shared<Parsed>();
+    p->src = make_source("<expr>", key);
+    p->ast = parse_expression(*p->src);
+    p->canonical = print_expr(*p->ast);
+    p->variables = collect_variables(*p->ast);
+    if (p->variables.size() > static_cast<std::size_t>(kMaxOperands)) {
+      fail_at(ErrorKind::Value, *p->src, p->variables[static_cast<std::size_t>(kMaxOperands)].first_use,
+              fmt::format("expression reads {} variables; the limit is {}", p->variables.size(), kMaxOperands));
+    }
+    if (const auto* call = p->ast->as<ast::Call>()) {
+      p->reduction = ir::reduce_from_name(call->callee);
+      for (const ast::Keyword& k : call->keywords) {
+        if (const auto* lit = k.value->as<ast::IntLit>(); lit && k.name == "axis") p->axis = lit->value;
+      }
+    }
+    p->parse_ms = ms_since(t0);
+    std::lock_guard<std::mutex> lock(parse_mutex);
+    if (parsed_exprs.size() >= kMaxParsed) parsed_exprs.clear();
+    parsed_exprs.emplace(std::move(key), p);
+    return p;
+  }
+
+  Prepared prepare(std::string_view text, const Bindings& bindings, const Array* out) {
+    Prepared prep;
+    prep.parsed = parse(text);
+    const Parsed& parsed = *prep.parsed;
+    std::vector<Shape> shapes;
+    for (const VariableUse& v : parsed.variables) {
+      const Value* found = nullptr;
+      for (const auto& [name, value] : bindings) {
+        if (name == v.name) found = &value;
+      }
+      if (!found) fail_at(ErrorKind::Name, *parsed.src, v.first_use, fmt::format("name '{}' is not defined", v.name));
+      prep.operands.push_back(found->array());
+      shapes.push_back(prep.operands.back().shape());
+    }
+    Shape result_shape = broadcast_shapes(shapes);
+    int rank = static_cast<int>(result_shape.size());
+    bool axis_ok = true;
+    if (parsed.reduction && parsed.axis) {
+      std::int64_t a = *parsed.axis;
+      axis_ok = a >= -rank && a < rank;
+      if (axis_ok) prep.axis = static_cast<int>(a < 0 ? a + rank : a);
+    }
+    std::optional<Strides> out_strides;
+    std::size_t out_itemsize = 1;
+    if (!parsed.reduction) {
+      prep.out_shape = result_shape;
+      if (out) {
+        if (out->shape() != result_shape) {
+          throw ValueError(fmt::format("out= has shape {} but the expression gives shape {}", shape_string(out->shape()),
+                                       shape_string(result_shape)));
+        }
+        out_strides = out->strides();
+        out_itemsize = out->itemsize();
+      } else {
+        out_strides = c_strides(result_shape, 1);  // scaled by the result's item size once known
+      }
+    } else if (prep.axis) {
+      prep.out_shape = result_shape;
+      prep.out_shape.erase(prep.out_shape.begin() + *prep.axis);
+      Strides s = out ? out->strides() : c_strides(prep.out_shape, 1);
+      s.insert(s.begin() + *prep.axis, 0);
+      out_strides = s;
+      out_itemsize = out ? out->itemsize() : 1;
+    }
+    if (axis_ok) prep.plan = make_plan(prep.operands, result_shape, out_strides, out_itemsize, prep.axis);
+    for (std::size_t i = 0; i < prep.operands.size(); ++i) {
+      const Array& a = prep.operands[i];
+      ir::OperandInfo info;
+      info.name = parsed.variables[i].name;
+      info.dtype = a.dtype();
+      info.layout = axis_ok ? prep.plan.layouts[i + 1] : ir::Layout::Strided;
+      info.rank = a.ndim();
+      info.itemsize = a.itemsize();
+      info.first_use = parsed.variables[i].first_use;
+      prep.infos.push_back(info);
+    }
+    ir::Layout out_layout = axis_ok && !prep.plan.layouts.empty() ? prep.plan.layouts[0] : ir::Layout::Contiguous;
+    std::string key = parsed.canonical;
+    for (const ir::OperandInfo& info : prep.infos) {
+      key += fmt::format("|{}:{}:{}:{}:{}", info.name, dtype_name(info.dtype), layout_name(info.layout), info.rank,
+                         info.itemsize);
+    }
+    key += fmt::format("|out:{}|O{}", layout_name(out_layout), options.opt_level);
+    prep.key = std::move(key);
+    if (!axis_ok) {
+      // infer_expression reports the bad axis with its position.
+      ir::infer_expression(*parsed.ast, *parsed.src, prep.infos);
+    }
+    return prep;
+  }
+
+  ir::Program typed_program(const Prepared& prep) {
+    ir::Program program = ir::infer_expression(*prep.parsed->ast, *prep.parsed->src, prep.infos);
+    program.out_layout = prep.plan.layouts.empty() ? ir::Layout::Contiguous : prep.plan.layouts[0];
+    return ir::run_passes(std::move(program));
+  }
+
+  std::shared_ptr<const Compiled> compiled(const Prepared& prep) {
+    return cache.get(prep.key, [&](CacheEntryStats& stats) {
+      auto c = std::make_shared<Compiled>();
+      auto t0 = std::chrono::steady_clock::now();
+      c->program = typed_program(prep);
+      stats.parse_ms = prep.parsed->parse_ms;
+      stats.infer_ms = ms_since(t0);
+      c->kernel = jit.compile(c->program, {options.opt_level});
+      stats.optimize_ms = c->kernel->timings().optimize_ms;
+      stats.codegen_ms = c->kernel->timings().codegen_ms;
+      return std::shared_ptr<const Compiled>(std::move(c));
+    });
+  }
+
+  Array evaluate(std::string_view text, const Bindings& bindings, const Array* out_arg) {
+    Prepared prep = prepare(text, bindings, out_arg);
+    std::shared_ptr<const Compiled> c = compiled(prep);
+    DType result = c->program.result_type();
+    if (out_arg && out_arg->dtype() != result) {
+      throw TypeError(fmt::format("out= has dtype '{}' but the expression gives '{}'", dtype_name(out_arg->dtype()),
+                                  dtype_name(result)));
+    }
+    Array out = out_arg ? *out_arg : Array::empty(result, prep.out_shape);
+    IterationPlan& plan = prep.plan;
+    if (!out_arg) {
+      for (std::int64_t& s : plan.strides[0]) s *= static_cast<std::int64_t>(dtype_size(result));
+    }
+    std::int32_t flags;
+    if (const ir::Reduce* red = c->program.reduction()) {
+      flags = run_reduction(c->kernel->reduce(), *red, plan, prep.operands, out);
+    } else {
+      flags = run_elementwise(c->kernel->elementwise(), plan, prep.operands, out);
+    }
+    if (flags & codegen::kFlagNegativeIntPower) {
+      const Source& src = *prep.parsed->src;
+      fail_at(ErrorKind::Value, src, {0, static_cast<std::uint32_t>(src.text.size())},
+              "integers to negative integer powers are not allowed");
+    }
+    return out;
+  }
+};
+
+Runtime::Runtime(RuntimeOptions options) : impl_(std::make_unique<Impl>(options)) {}
+Runtime::~Runtime() = default;
+
+Array Runtime::evaluate(std::string_view expr, const Bindings& bindings) { return impl_->evaluate(expr, bindings, nullptr); }
+
+Array Runtime::evaluate(std::string_view expr, const Bindings& bindings, Array out) {
+  return impl_->evaluate(expr, bindings, &out);
+}
+
+std::string Runtime::dump_ir(std::string_view expr, const Bindings& bindings) {
+  Prepared prep = impl_->prepare(expr, bindings, nullptr);
+  return ir::print_program(impl_->typed_program(prep));
+}
+
+std::string Runtime::dump_llvm(std::string_view expr, const Bindings& bindings) {
+  Prepared prep = impl_->prepare(expr, bindings, nullptr);
+  return impl_->jit.llvm_ir(impl_->typed_program(prep), {impl_->options.opt_level});
+}
+
+std::string Runtime::dump_asm(std::string_view expr, const Bindings& bindings) {
+  Prepared prep = impl_->prepare(expr, bindings, nullptr);
+  return impl_->jit.assembly(impl_->typed_program(prep), {impl_->options.opt_level});
+}
+
+RuntimeStats Runtime::stats() const { return impl_->cache.stats(); }
+
+void Runtime::clear_cache() { impl_->cache.clear(); }
+
+}  // namespace jitexpr

@@ -1,0 +1,71 @@
+// The entry point of the library: owns the JIT, the compiled-code cache and the thread pool.
+#pragma once
+
+#include <jitexpr/Array.h>
+#include <jitexpr/Value.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace jitexpr {
+
+// Names bound to arrays or scalars: {{"a", a}, {"b", 2.5}}.
+using Bindings = std::vector<std::pair<std::string, Value>>;
+
+struct RuntimeOptions {
+  // LLVM optimization level for compiled code: 0..3.
+  int opt_level = 3;
+  // Most compiled specializations kept in memory; the least recently used is evicted beyond it.
+  std::size_t max_cache_entries = 4096;
+};
+
+// How one cached specialization was made and used. Times are milliseconds.
+struct CacheEntryStats {
+  std::string key;  // the canonical expression and the operand signature
+  std::uint64_t hits = 0;
+  double parse_ms = 0;     // text to AST
+  double infer_ms = 0;     // AST to typed IR, with the IR passes
+  double optimize_ms = 0;  // LLVM IR generation and the optimization pipeline
+  double codegen_ms = 0;   // instruction selection, object emission and linking
+};
+
+struct RuntimeStats {
+  std::uint64_t hits = 0;
+  std::uint64_t misses = 0;
+  std::uint64_t evictions = 0;
+  std::vector<CacheEntryStats> entries;  // the entries now cached, most recently used first
+};
+
+class Runtime {
+ public:
+  explicit Runtime(RuntimeOptions options = {});
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  // Evaluates an expression over the bound arrays and scalars into a new array. A reduction over
+  // all axes gives a 0-d array. Throws jitexpr::Error on a user's mistake.
+  Array evaluate(std::string_view expr, const Bindings& bindings);
+  // The same into `out`, which must have the result's shape; it may alias an input. Returns out.
+  Array evaluate(std::string_view expr, const Bindings& bindings, Array out);
+
+  // The typed IR, LLVM IR (optimized) or assembly of the expression's specialization for these
+  // bindings, for inspection (the REPL's %ir, %llvm, %asm).
+  std::string dump_ir(std::string_view expr, const Bindings& bindings);
+  std::string dump_llvm(std::string_view expr, const Bindings& bindings);
+  std::string dump_asm(std::string_view expr, const Bindings& bindings);
+
+  RuntimeStats stats() const;
+  void clear_cache();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace jitexpr
