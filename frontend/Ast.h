@@ -14,7 +14,7 @@ namespace jitexpr::ast {
 
 // Every expression node, written once; the kind enum and the dispatch derive from it.
 #define JITEXPR_AST_EXPRS(X) \
-  X(IntLit) X(FloatLit) X(ImagLit) X(BoolLit) X(BytesLit) X(Name) X(Unary) X(Binary) X(Call) X(Attribute) X(Subscript)
+  X(IntLit) X(FloatLit) X(ImagLit) X(BoolLit) X(BytesLit) X(Name) X(Unary) X(Binary) X(Call) X(Attribute) X(Subscript) X(Tuple)
 
 enum class ExprKind : std::uint8_t {
 #define X(name) name,
@@ -125,6 +125,14 @@ struct Subscript : Expr {
       : Expr(Kind, r), object(std::move(o)), indices(std::move(idx)) {}
   ExprPtr object;
   std::vector<ExprPtr> indices;
+};
+
+// `(a, b)`: for array shapes in the REPL's constructors and for kernels' tuple assignment;
+// expressions reject it.
+struct Tuple : Expr {
+  static constexpr ExprKind Kind = ExprKind::Tuple;
+  Tuple(SourceRange r, std::vector<ExprPtr> e) : Expr(Kind, r), elements(std::move(e)) {}
+  std::vector<ExprPtr> elements;
 };
 
 }  // namespace jitexpr::ast

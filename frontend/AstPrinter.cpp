@@ -43,7 +43,8 @@ Prec prec_of(const ast::Expr& e) {
     case ast::ExprKind::Name:
     case ast::ExprKind::Call:
     case ast::ExprKind::Attribute:
-    case ast::ExprKind::Subscript: return Prec::Postfix;
+    case ast::ExprKind::Subscript:
+    case ast::ExprKind::Tuple: return Prec::Postfix;
   }
   return Prec::Postfix;
 }
@@ -126,6 +127,16 @@ void print(const ast::Expr& e, std::string& out) {
         print(*s.indices[i], out);
       }
       out += ']';
+      return;
+    }
+    case ast::ExprKind::Tuple: {
+      const auto& t = e.cast<ast::Tuple>();
+      out += '(';
+      for (std::size_t i = 0; i < t.elements.size(); ++i) {
+        if (i) out += ", ";
+        print(*t.elements[i], out);
+      }
+      out += t.elements.size() == 1 ? ",)" : ")";
       return;
     }
   }

@@ -282,7 +282,7 @@ ast::ExprPtr Parser::parse_subscript(ast::ExprPtr object) {
   return std::make_unique<ast::Subscript>(r, std::move(object), std::move(indices));
 }
 
-// primary = INT | FLOAT | IMAG | STRING | "True" | "False" | NAME | "(" expression ")"
+// primary = INT | FLOAT | IMAG | STRING | "True" | "False" | "None" | NAME | "(" expression ")" | tuple
 ast::ExprPtr Parser::parse_primary() {
   switch (tok_.kind) {
     case Tok::Int: {
@@ -324,7 +324,15 @@ ast::ExprPtr Parser::parse_primary() {
       Token open = advance();
       if (tok_.kind == Tok::RParen) fail(join(open.range, tok_.range), "empty parentheses are not an expression");
       ast::ExprPtr inner = parse_expr();
-      if (tok_.kind == Tok::Comma) fail(tok_.range, "tuples are not supported in expressions");
+      if (tok_.kind == Tok::Comma) {
+        // tuple = "(" expression "," (expression ("," expression)*)? ","? ")"
+        std::vector<ast::ExprPtr> elements;
+        elements.push_back(std::move(inner));
+        while (accept(Tok::Comma) && tok_.kind != Tok::RParen) elements.push_back(parse_expr());
+        if (tok_.kind != Tok::RParen) fail_unexpected("',' or ')' in the tuple");
+        Token close = advance();
+        return std::make_unique<ast::Tuple>(join(open.range, close.range), std::move(elements));
+      }
       if (tok_.kind != Tok::RParen) {
         if (tok_.kind == Tok::End) fail(open.range, "'(' was never closed");
         fail_unexpected("')'");

@@ -35,6 +35,9 @@ void walk(const ast::Expr& e, std::vector<VariableUse>& out) {
       walk(*e.cast<ast::Subscript>().object, out);
       for (const auto& i : e.cast<ast::Subscript>().indices) walk(*i, out);
       return;
+    case ast::ExprKind::Tuple:
+      for (const auto& x : e.cast<ast::Tuple>().elements) walk(*x, out);
+      return;
   }
 }
 

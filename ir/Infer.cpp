@@ -54,6 +54,7 @@ class Inferrer {
       case ast::ExprKind::Attribute: return attribute(e.cast<ast::Attribute>());
       case ast::ExprKind::Subscript:
         fail(ErrorKind::Syntax, e.range, "indexing is not supported in expressions; it belongs to kernels (def)");
+      case ast::ExprKind::Tuple: fail(ErrorKind::Syntax, e.range, "tuples are not supported in expressions");
     }
     fail(ErrorKind::Syntax, e.range, "unsupported expression");
   }

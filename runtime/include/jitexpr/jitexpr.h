@@ -4,5 +4,6 @@
 #include <jitexpr/Array.h>
 #include <jitexpr/DType.h>
 #include <jitexpr/Error.h>
+#include <jitexpr/Npy.h>
 #include <jitexpr/Runtime.h>
 #include <jitexpr/Value.h>

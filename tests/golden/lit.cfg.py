@@ -1,0 +1,16 @@
+# lit configuration for jitexpr's golden tests: each test is a transcript of `jitexpr` runs with
+# its expected output inline, checked by FileCheck.
+import os
+import lit.formats
+
+config.name = "jitexpr-golden"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.jitexpr_obj_root, "tests", "golden")
+config.substitutions.append(("%jitexpr", config.jitexpr_tool))
+config.substitutions.append(("%python", config.jitexpr_python))
+config.environment["PATH"] = os.pathsep.join([config.llvm_tools_dir, config.environment.get("PATH", "")])
+# Keep tests independent of the user's environment.
+for var in ["JITEXPR_NUM_THREADS", "JITEXPR_CACHE_DIR", "JITEXPR_CACHE"]:
+    config.environment.pop(var, None)

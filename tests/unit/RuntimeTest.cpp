@@ -1,0 +1,161 @@
+// Runtime::evaluate end to end: results, the code cache, stats, and concurrent first calls.
+#include <jitexpr/jitexpr.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using namespace jitexpr;
+
+TEST(Runtime, FusedExpressionMatchesScalarLoop) {
+  Runtime rt;
+  Array a = Array::arange(1000, DType::Float64);
+  Array b = Array::linspace(0.0, 1.0, 1000);
+  Array r = rt.evaluate("2*a + sin(b)", {{"a", a}, {"b", b}});
+  ASSERT_EQ(r.dtype(), DType::Float64);
+  ASSERT_EQ(r.shape(), Shape{1000});
+  for (std::int64_t i = 0; i < 1000; ++i) {
+    EXPECT_DOUBLE_EQ(r.data<double>()[i], 2 * a.data<double>()[i] + std::sin(b.data<double>()[i])) << i;
+  }
+}
+
+TEST(Runtime, ScalarBindingsBroadcast) {
+  Runtime rt;
+  Array a = Array::arange(5, DType::Float64);
+  Array r = rt.evaluate("a * k + 1", {{"a", a}, {"k", 2.5}});
+  for (int i = 0; i < 5; ++i) EXPECT_DOUBLE_EQ(r.data<double>()[i], i * 2.5 + 1);
+}
+
+TEST(Runtime, ZeroDimensionalResultForAllScalarOperands) {
+  Runtime rt;
+  Array r = rt.evaluate("x * 2 + 1", {{"x", 3.0}});
+  EXPECT_EQ(r.ndim(), 0);
+  EXPECT_DOUBLE_EQ(*r.data<double>(), 7.0);
+}
+
+TEST(Runtime, SumOfProductsIsOneFusedReduction) {
+  Runtime rt;
+  Array a = Array::arange(100000, DType::Float64);
+  Array r = rt.evaluate("sum(a*a)", {{"a", a}});
+  EXPECT_EQ(r.ndim(), 0);
+  double expect = 0;
+  for (int i = 0; i < 100000; ++i) expect += static_cast<double>(i) * i;
+  EXPECT_NEAR(*r.data<double>(), expect, expect * 1e-15);
+}
+
+TEST(Runtime, InPlaceOutputAliasingAnInput) {
+  Runtime rt;
+  Array a = Array::arange(1000, DType::Float64);
+  rt.evaluate("a * 2", {{"a", a}}, a);
+  for (int i = 0; i < 1000; ++i) EXPECT_EQ(a.data<double>()[i], 2.0 * i);
+}
+
+TEST(Runtime, CanonicalTextSharesOneCacheEntry) {
+  Runtime rt;
+  Array a = Array::arange(10, DType::Float64);
+  Array b = Array::arange(10, DType::Float64);
+  rt.evaluate("2*a+b", {{"a", a}, {"b", b}});
+  rt.evaluate("2 * a + b", {{"a", a}, {"b", b}});
+  rt.evaluate("(2*a)+(b)", {{"a", a}, {"b", b}});
+  RuntimeStats s = rt.stats();
+  EXPECT_EQ(s.misses, 1u);
+  EXPECT_EQ(s.hits, 2u);
+  ASSERT_EQ(s.entries.size(), 1u);
+  EXPECT_EQ(s.entries[0].hits, 2u);
+  EXPECT_GT(s.entries[0].optimize_ms, 0.0);
+  EXPECT_GT(s.entries[0].codegen_ms, 0.0);
+}
+
+TEST(Runtime, DifferentDtypesAreDifferentSpecializations) {
+  Runtime rt;
+  rt.evaluate("a + 1", {{"a", Array::arange(4, DType::Float64)}});
+  rt.evaluate("a + 1", {{"a", Array::arange(4, DType::Int32)}});
+  Array r = rt.evaluate("a + 1", {{"a", Array::arange(4, DType::Float32)}});
+  EXPECT_EQ(r.dtype(), DType::Float32);
+  EXPECT_EQ(rt.stats().misses, 3u);
+}
+
+TEST(Runtime, ConcurrentFirstCallsCompileOnce) {
+  Runtime rt;
+  Array a = Array::arange(1000, DType::Float64);
+  constexpr int kThreads = 8;
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  std::vector<double> firsts(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      ready.fetch_add(1);
+      while (ready.load() < kThreads) {
+      }
+      Array r = rt.evaluate("sin(a) * cos(a) + 3*a", {{"a", a}});
+      firsts[t] = r.data<double>()[7];
+    });
+  }
+  for (auto& th : threads) th.join();
+  RuntimeStats s = rt.stats();
+  EXPECT_EQ(s.misses, 1u);
+  EXPECT_EQ(s.hits, static_cast<std::uint64_t>(kThreads - 1));
+  for (double v : firsts) EXPECT_DOUBLE_EQ(v, std::sin(7.0) * std::cos(7.0) + 21.0);
+}
+
+TEST(Runtime, ConcurrentFailingCompilesAllSeeTheError) {
+  Runtime rt;
+  Array s = Array::zeros(DType::Bytes, {3}, 4);
+  std::atomic<int> errors{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      try {
+        rt.evaluate("s + 1", {{"s", s}});
+      } catch (const TypeError&) {
+        errors.fetch_add(1);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(errors.load(), 8);
+  EXPECT_EQ(rt.stats().entries.size(), 0u);
+}
+
+TEST(Runtime, EvictionBeyondCapacityKeepsResultsRight) {
+  RuntimeOptions o;
+  o.max_cache_entries = 4;
+  Runtime rt(o);
+  Array a = Array::arange(16, DType::Float64);
+  for (int k = 0; k < 20; ++k) {
+    Array r = rt.evaluate("a + " + std::to_string(k), {{"a", a}});
+    EXPECT_EQ(r.data<double>()[3], 3.0 + k);
+  }
+  RuntimeStats s = rt.stats();
+  EXPECT_LE(s.entries.size(), 4u);
+  EXPECT_EQ(s.evictions, 16u);
+}
+
+TEST(Runtime, UnknownVariableIsANameErrorWithPosition) {
+  Runtime rt;
+  try {
+    rt.evaluate("a + bb", {{"a", 1.0}});
+    FAIL() << "no error";
+  } catch (const NameError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Name);
+    EXPECT_EQ(e.column(), 5);
+    EXPECT_EQ(e.message(), "name 'bb' is not defined");
+  }
+}
+
+TEST(Runtime, NegativeRuntimeIntegerPowerIsAValueError) {
+  Runtime rt;
+  Array a = Array::from<std::int64_t>({2, 3});
+  Array b = Array::from<std::int64_t>({1, -1});
+  EXPECT_THROW(rt.evaluate("a ** b", {{"a", a}, {"b", b}}), ValueError);
+  Array ok = rt.evaluate("a ** b", {{"a", a}, {"b", Array::from<std::int64_t>({3, 2})}});
+  EXPECT_EQ(ok.data<std::int64_t>()[0], 8);
+  EXPECT_EQ(ok.data<std::int64_t>()[1], 9);
+}
+
+}  // namespace

@@ -1,0 +1,54 @@
+// jitexpr: the command line. `jitexpr -c 'STATEMENTS'`, `jitexpr FILE`, or statements on stdin.
+// Exit status: 0 on success, 1 on a user error (message on stderr), 2 on bad usage.
+#include "tools/session/Session.h"
+
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+int main(int argc, char** argv) {
+  CLI::App app{"jitexpr: a JIT compiler for array expressions\n"};
+  std::string command;
+  std::string file;
+  int opt_level = 3;
+  app.add_option("-c", command, "run STATEMENTS (separated by ';' or new lines) and exit")->type_name("STATEMENTS");
+  app.add_option("file", file, "a script of statements to run");
+  app.add_option("-O", opt_level, "LLVM optimization level for compiled code")->check(CLI::Range(0, 3));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  if (!command.empty() && !file.empty()) {
+    std::cerr << "jitexpr: give either -c or a file, not both\n";
+    return 2;
+  }
+  jitexpr::RuntimeOptions options;
+  options.opt_level = opt_level;
+  try {
+    jitexpr::tools::Session session(std::cout, std::cerr, options);
+    if (!command.empty()) return session.run(command, true) ? 0 : 1;
+    if (!file.empty()) {
+      std::ifstream in(file);
+      if (!in) {
+        std::cerr << "jitexpr: cannot open '" << file << "'\n";
+        return 2;
+      }
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      return session.run(text, true) ? 0 : 1;
+    }
+    // Statements from standard input, one line at a time, as the REPL runs them: an error is
+    // reported and the next line still runs.
+    bool ok = true;
+    std::string line;
+    while (!session.quit_requested() && std::getline(std::cin, line)) ok = session.run(line, false) && ok;
+    return ok ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::cerr << "jitexpr: internal error: " << e.what() << '\n';
+    return 3;
+  }
+}
