@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs dependencies, builds the release-with-
+# assertions configuration and runs every test (unit, golden, differential, examples), builds and
+# runs a host program against the *installed* package, then runs the unit and golden tests again
+# under AddressSanitizer and UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+jobs=${JITEXPR_JOBS:-$(nproc)}
+
+bash scripts/install-deps.sh
+
+echo "== build: dev (optimized, assertions on)"
+cmake --preset dev > /dev/null
+cmake --build --preset dev -j "$jobs"
+
+echo "== test: dev"
+ctest --test-dir build/dev --output-on-failure -j "$jobs"
+
+echo "== install, then build examples/embed against the installed package"
+rm -rf build/install build/embed
+cmake --install build/dev --prefix build/install > /dev/null
+cmake -S examples/embed -B build/embed -G Ninja -DCMAKE_CXX_COMPILER=clang++-19 \
+  -DCMAKE_PREFIX_PATH="$root/build/install" > /dev/null
+cmake --build build/embed
+build/embed/embed
+
+echo "== build: debug-asan-ubsan"
+cmake --preset debug-asan-ubsan > /dev/null
+cmake --build --preset debug-asan-ubsan -j "$jobs" --target jitexpr_unit_tests jitexpr_tool
+
+echo "== test: debug-asan-ubsan (unit and golden)"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ctest --test-dir build/debug-asan-ubsan --output-on-failure -j "$jobs" -L 'unit|golden'
