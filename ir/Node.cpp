@@ -155,8 +155,14 @@ std::string Scalar::to_string() const {
   if (is_bool(type)) return i ? "True" : "False";
   if (is_unsigned_int(type)) return std::to_string(u);
   if (is_integer(type)) return std::to_string(i);
-  if (is_float(type)) return fmt::format("{}", type == DType::Float32 ? static_cast<float>(c.real()) : c.real());
-  return fmt::format("({}{:+}j)", c.real(), c.imag());
+  // Python's spelling: 2.0 for a float, (1+2j) for a complex number.
+  auto py = [](auto v) {
+    std::string s = fmt::format("{}", v);
+    if (s.find_first_of(".ein") == std::string::npos) s += ".0";
+    return s;
+  };
+  if (is_float(type)) return type == DType::Float32 ? py(static_cast<float>(c.real())) : py(c.real());
+  return fmt::format("({}{}{}j)", py(c.real()), c.imag() < 0 || std::signbit(c.imag()) ? "" : "+", py(c.imag()));
 }
 
 // ---- factories ----

@@ -10,6 +10,8 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.jitexpr_obj_root, "tests", "golden")
 config.substitutions.append(("%jitexpr", config.jitexpr_tool))
 config.substitutions.append(("%python", config.jitexpr_python))
+config.substitutions.append(("%expect_exit", config.jitexpr_python + " " + os.path.join(os.path.dirname(__file__), "expect_exit.py")))
+config.excludes = ["expect_exit.py"]
 config.environment["PATH"] = os.pathsep.join([config.llvm_tools_dir, config.environment.get("PATH", "")])
 # Keep tests independent of the user's environment.
 for var in ["JITEXPR_NUM_THREADS", "JITEXPR_CACHE_DIR", "JITEXPR_CACHE"]:
