@@ -35,6 +35,21 @@ void internalize_helpers(llvm::Module& m, llvm::ArrayRef<llvm::StringRef> keep) 
     for (llvm::StringRef k : keep) kept = kept || f.getName() == k;
     if (!kept) f.setLinkage(llvm::GlobalValue::InternalLinkage);
   }
+  // Delete the helpers nothing calls before the optimizer sees them: most kernels use one or two
+  // of them, and optimizing the rest would dominate compile time.
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    for (llvm::Function& f : llvm::make_early_inc_range(m)) {
+      if (f.hasLocalLinkage() && f.use_empty()) {
+        f.eraseFromParent();
+        changed = true;
+      } else if (f.isDeclaration() && f.use_empty() && !f.isIntrinsic()) {
+        f.eraseFromParent();
+        changed = true;
+      }
+    }
+  }
 }
 
 }  // namespace jitexpr::codegen
