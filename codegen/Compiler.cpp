@@ -12,6 +12,7 @@
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Support/DynamicLibrary.h>
+#include <llvm/Support/SmallVectorMemoryBuffer.h>
 #include <llvm/Support/raw_ostream.h>
 
 #include <atomic>
@@ -95,6 +96,22 @@ struct Jit::Impl {
     return m;
   }
 
+  // Machine code for an optimized module, as an ELF object in memory.
+  std::unique_ptr<llvm::MemoryBuffer> emit_object(llvm::Module& m, int opt_level) {
+    llvm::SmallVector<char, 0> bytes;
+    {
+      llvm::raw_svector_ostream os(bytes);
+      llvm::legacy::PassManager pm;
+      std::lock_guard<std::mutex> lock(tm_mutex);
+      llvm::TargetMachine& tm = target_machine(opt_level);
+      if (tm.addPassesToEmitFile(pm, os, nullptr, llvm::CodeGenFileType::ObjectFile)) {
+        throw std::runtime_error("the host target cannot emit object files");
+      }
+      pm.run(m);
+    }
+    return std::make_unique<llvm::SmallVectorMemoryBuffer>(std::move(bytes), m.getModuleIdentifier(), false);
+  }
+
   llvm::TargetMachine& target_machine(int level) {
     int l = level < 0 ? 0 : level > 3 ? 3 : level;
     if (!tms[l]) tms[l] = make_host_target_machine(l);
@@ -129,10 +146,14 @@ std::unique_ptr<CompiledKernel> Jit::compile(const ir::Program& p, const Compile
   std::unique_ptr<llvm::Module> m = impl_->build(p, options, *ctx, name);
   timings.optimize_ms = ms_since(t0);
 
+  // Instruction selection and object emission here, with our TargetMachine, so that the object
+  // is also what a disk cache or an AOT build would keep; the JIT only links it.
   auto t1 = std::chrono::steady_clock::now();
+  std::unique_ptr<llvm::MemoryBuffer> object = impl_->emit_object(*m, options.opt_level);
+  m.reset();
+  ctx.reset();
   llvm::orc::ResourceTrackerSP tracker = impl_->jit->getMainJITDylib().createResourceTracker();
-  check(impl_->jit->addIRModule(tracker, llvm::orc::ThreadSafeModule(std::move(m), std::move(ctx))),
-        "adding a module to the JIT");
+  check(impl_->jit->addObjectFile(tracker, std::move(object)), "adding an object to the JIT");
   llvm::orc::ExecutorAddr addr = check(impl_->jit->lookup(name), "looking up a compiled kernel");
   timings.codegen_ms = ms_since(t1);
   return std::make_unique<JitKernel>(std::move(tracker), addr.toPtr<void*>(), timings);
