@@ -169,6 +169,10 @@ struct Runtime::Impl {
 
   ir::Program typed_program(const Prepared& prep) {
     ir::Program program = ir::infer_expression(*prep.parsed->ast, *prep.parsed->src, prep.infos);
+    if (program.result_type() == DType::Bytes) {
+      fail_at(ErrorKind::Type, *prep.parsed->src, prep.parsed->ast->range,
+              "an expression cannot produce bytes; compare them or use contains()");
+    }
     program.out_layout = prep.plan.layouts.empty() ? ir::Layout::Contiguous : prep.plan.layouts[0];
     return ir::run_passes(std::move(program));
   }

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <optional>
 #include <ostream>
@@ -31,22 +32,27 @@ bool is_session_function(std::string_view name) {
   return std::any_of(std::begin(names), std::end(names), [&](const char* n) { return name == n; });
 }
 
-// The first call of a session function below the root, if any.
-const ast::Call* nested_session_call(const ast::Expr& e, bool is_root) {
+// The outermost calls of session functions below the root, in source order.
+void collect_session_calls(const ast::Expr& e, bool is_root, std::vector<const ast::Call*>& out) {
   if (const auto* c = e.as<ast::Call>()) {
-    if (!is_root && c->prefix.empty() && is_session_function(c->callee)) return c;
-    for (const auto& a : c->args) {
-      if (const ast::Call* n = nested_session_call(*a, false)) return n;
+    if (!is_root && c->prefix.empty() && is_session_function(c->callee)) {
+      out.push_back(c);
+      return;
     }
-    return nullptr;
+    for (const auto& a : c->args) collect_session_calls(*a, false, out);
+    for (const auto& k : c->keywords) collect_session_calls(*k.value, false, out);
+    return;
   }
-  if (const auto* u = e.as<ast::Unary>()) return nested_session_call(*u->operand, false);
+  if (const auto* u = e.as<ast::Unary>()) return collect_session_calls(*u->operand, false, out);
   if (const auto* b = e.as<ast::Binary>()) {
-    if (const ast::Call* n = nested_session_call(*b->lhs, false)) return n;
-    return nested_session_call(*b->rhs, false);
+    collect_session_calls(*b->lhs, false, out);
+    collect_session_calls(*b->rhs, false, out);
+    return;
   }
-  if (const auto* a = e.as<ast::Attribute>()) return nested_session_call(*a->object, false);
-  return nullptr;
+  if (const auto* a = e.as<ast::Attribute>()) return collect_session_calls(*a->object, false, out);
+  if (const auto* t = e.as<ast::Tuple>()) {
+    for (const auto& x : t->elements) collect_session_calls(*x, false, out);
+  }
 }
 
 double ms_since(std::chrono::steady_clock::time_point t0) {
@@ -155,15 +161,44 @@ void Session::assign(const std::string& name, Value v) {
 Value Session::evaluate(std::string_view text) {
   Source src{"<expr>", std::string(text)};
   ast::ExprPtr e = parse_expression(src);
+  // A variable alone, or a byte string, needs no compiled code.
+  if (const auto* n = e->as<ast::Name>()) {
+    for (const auto& [name, value] : vars_) {
+      if (name == n->id) return value;
+    }
+  }
+  if (const auto* b = e->as<ast::BytesLit>()) {
+    Array s = Array::zeros(DType::Bytes, {}, std::max<std::size_t>(b->value.size(), 1));
+    std::memcpy(s.raw_data(), b->value.data(), b->value.size());
+    return Value(s);
+  }
   if (const auto* call = e->as<ast::Call>(); call && call->prefix.empty() && is_session_function(call->callee)) {
     return call_builtin(text, SessionCall{src, *call});
   }
-  if (const ast::Call* nested = nested_session_call(*e, true)) {
-    fail_at(ErrorKind::Syntax, src, nested->callee_range,
-            fmt::format("{}() makes a new array and cannot be part of an expression; assign it to a name first", nested->callee));
+  std::vector<const ast::Call*> made;
+  collect_session_calls(*e, true, made);
+  if (made.empty()) return Value(runtime_.evaluate(text, vars_));
+  // Constructors inside an expression (`sum(arange(10) * 2)`) become temporary variables whose
+  // names are exactly as long as the calls they replace, so that every position in an error
+  // still points into the statement as written.
+  std::string rewritten(text);
+  Bindings bindings = vars_;
+  for (std::size_t k = made.size(); k-- > 0;) {
+    const ast::Call& call = *made[k];
+    if (call.callee == "save") {
+      fail_at(ErrorKind::Syntax, src, call.callee_range, "save() is a statement of its own, not part of an expression");
+    }
+    std::string name = fmt::format("_jx{}", k);
+    std::size_t len = call.range.end - call.range.begin;
+    name.resize(std::max(len, name.size()), '_');
+    bindings.emplace_back(name, call_builtin(text, SessionCall{src, call}));
+    rewritten.replace(call.range.begin, len, name);
   }
-  Array r = runtime_.evaluate(text, vars_);
-  return Value(std::move(r));
+  try {
+    return Value(runtime_.evaluate(rewritten, bindings));
+  } catch (const Error& err) {
+    throw_error(err.kind(), err.message(), err.source_name(), std::string(text), err.range());
+  }
 }
 
 Value Session::call_builtin(std::string_view text, const SessionCall& sc) {
@@ -172,7 +207,14 @@ Value Session::call_builtin(std::string_view text, const SessionCall& sc) {
   auto arg_text = [&](const ast::Expr& a) { return std::string(text.substr(a.range.begin, a.range.end - a.range.begin)); };
   auto fail = [&](SourceRange r, std::string msg) { fail_at(ErrorKind::Type, src, r, std::move(msg)); };
   auto scalar = [&](const ast::Expr& a) -> Value {
-    Array v = runtime_.evaluate(arg_text(a), vars_);
+    // Literals need no compiled code.
+    if (const auto* i = a.as<ast::IntLit>()) return Value(i->value);
+    if (const auto* f = a.as<ast::FloatLit>()) return Value(f->value);
+    if (const auto* b = a.as<ast::BoolLit>()) return Value(b->value);
+    if (const auto* u = a.as<ast::Unary>(); u && u->op == UnaryOp::Neg) {
+      if (const auto* f = u->operand->as<ast::FloatLit>()) return Value(-f->value);
+    }
+    Array v = evaluate(arg_text(a)).array();
     if (v.ndim() != 0) fail(a.range, fmt::format("{}() needs a number here, not an array of shape {}", c.callee, shape_string(v.shape())));
     return Value(v);
   };
@@ -254,8 +296,12 @@ Value Session::call_builtin(std::string_view text, const SessionCall& sc) {
   if (f == "full") {
     arity(2, 2);
     Shape shape = shape_arg(*c.args[0]);
-    Value fill = scalar(*c.args[1]);
-    return Value(Array::full(dtype.value_or(fill.dtype()), shape, fill.as<std::complex<double>>()));
+    // Through a 0-d array and astype, so that a large int64 fill keeps every digit.
+    Array fill = scalar(*c.args[1]).array();
+    Array one = fill.astype(dtype.value_or(fill.dtype()));
+    Array out = Array::empty(one.dtype(), shape);
+    for (std::int64_t i = 0; i < out.size(); ++i) std::memcpy(out.flat_pointer(i), one.raw_data(), one.itemsize());
+    return Value(out);
   }
   if (f == "random") {
     arity(1, 1);
@@ -276,7 +322,7 @@ Value Session::call_builtin(std::string_view text, const SessionCall& sc) {
   if (f == "save") {
     arity(2, 2);
     std::string path = string_arg(*c.args[0]);
-    Array v = runtime_.evaluate(arg_text(*c.args[1]), vars_);
+    Array v = evaluate(arg_text(*c.args[1])).array();
     save_npy(path, v);
     return Value::scalar(DType::Bytes, 0);  // nothing to print
   }
