@@ -81,15 +81,15 @@ void print(const ast::Expr& e, std::string& out) {
       Prec p = binop_prec(b.op);
       // Left-associative operators need parentheses for an equal-precedence right child; `**`
       // is right-associative and needs them on the left (and around a unary base).
+      // Comparisons do not chain, so a comparison operand of either side needs them too.
       bool right_assoc = b.op == BinOp::Pow;
-      bool lparen = right_assoc ? prec_of(*b.lhs) <= p : prec_of(*b.lhs) < p;
+      bool lparen = right_assoc || p == Prec::Compare ? prec_of(*b.lhs) <= p : prec_of(*b.lhs) < p;
       bool rparen = right_assoc ? prec_of(*b.rhs) < Prec::Unary : prec_of(*b.rhs) <= p;
-      if (p == Prec::Compare) lparen = rparen = prec_of(*b.lhs) <= p || prec_of(*b.rhs) <= p;
-      print_child(*b.lhs, lparen || (p == Prec::Compare && prec_of(*b.lhs) <= p), out);
+      print_child(*b.lhs, lparen, out);
       out += ' ';
       out += binop_spelling(b.op);
       out += ' ';
-      print_child(*b.rhs, rparen || (p == Prec::Compare && prec_of(*b.rhs) <= p), out);
+      print_child(*b.rhs, rparen, out);
       return;
     }
     case ast::ExprKind::Call: {
@@ -113,7 +113,8 @@ void print(const ast::Expr& e, std::string& out) {
     }
     case ast::ExprKind::Attribute: {
       const auto& a = e.cast<ast::Attribute>();
-      print_child(*a.object, prec_of(*a.object) < Prec::Postfix, out);
+      // `1.real` would lex as the float `1.` followed by a name.
+      print_child(*a.object, prec_of(*a.object) < Prec::Postfix || a.object->as<ast::IntLit>(), out);
       out += '.';
       out += a.attr;
       return;

@@ -14,6 +14,10 @@ struct LineInfo {
   std::size_t line_end = 0;
 };
 
+bool is_utf8_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// Columns count characters, not bytes, so that the caret sits under the character it names when
+// the line holds UTF-8 text before it.
 LineInfo locate(const std::string& text, std::uint32_t offset) {
   LineInfo info;
   std::size_t pos = std::min<std::size_t>(offset, text.size());
@@ -22,26 +26,38 @@ LineInfo locate(const std::string& text, std::uint32_t offset) {
   info.line_begin = nl == std::string::npos ? 0 : nl + 1;
   info.line_end = text.find('\n', info.line_begin);
   if (info.line_end == std::string::npos) info.line_end = text.size();
-  info.column = static_cast<int>(pos - info.line_begin) + 1;
+  info.column = 1;
+  for (std::size_t i = info.line_begin; i < pos; ++i) info.column += is_utf8_continuation(text[i]) ? 0 : 1;
   return info;
 }
 
 std::string render(const std::string& name, const std::string& message, const std::string& source,
                    SourceRange range) {
-  if (source.empty() && name.empty()) return "error: " + message;
-  if (source.empty()) return name + ": error: " + message;
+  // Positioned like Error::has_position(): an empty text can still be pointed at (its column 1).
+  bool positioned = !source.empty() || range.end > 0;
+  if (!positioned && name.empty()) return "error: " + message;
+  if (!positioned) return name + ": error: " + message;
   LineInfo li = locate(source, range.begin);
   std::string out = name + ":" + std::to_string(li.line) + ":" + std::to_string(li.column) +
                     ": error: " + message + "\n";
+  // The line as text a terminal shows safely: control characters (a NUL would end what(), an
+  // escape would drive the terminal) become '?', one column each, so the caret still lines up.
   std::string line = source.substr(li.line_begin, li.line_end - li.line_begin);
+  for (char& c : line) {
+    auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\t') || u == 0x7f) c = '?';
+  }
   out += line + "\n";
   // The caret keeps tabs so that it lines up under the same characters.
   std::string caret;
-  for (std::size_t i = li.line_begin; i < std::min<std::size_t>(range.begin, li.line_end); ++i)
-    caret += source[i] == '\t' ? '\t' : ' ';
+  for (std::size_t i = li.line_begin; i < std::min<std::size_t>(range.begin, li.line_end); ++i) {
+    if (!is_utf8_continuation(source[i])) caret += source[i] == '\t' ? '\t' : ' ';
+  }
   caret += '^';
   std::size_t last = std::min<std::size_t>(range.end, li.line_end);
-  for (std::size_t i = static_cast<std::size_t>(range.begin) + 1; i < last; ++i) caret += '~';
+  for (std::size_t i = static_cast<std::size_t>(range.begin) + 1; i < last; ++i) {
+    if (!is_utf8_continuation(source[i])) caret += '~';
+  }
   out += caret;
   return out;
 }
@@ -69,8 +85,8 @@ Error::Error(ErrorKind kind, std::string message, std::string source_name, std::
       source_(std::move(source)),
       range_(range) {}
 
-int Error::line() const { return source_.empty() ? 0 : locate(source_, range_.begin).line; }
-int Error::column() const { return source_.empty() ? 0 : locate(source_, range_.begin).column; }
+int Error::line() const { return has_position() ? locate(source_, range_.begin).line : 0; }
+int Error::column() const { return has_position() ? locate(source_, range_.begin).column : 0; }
 
 void throw_error(ErrorKind kind, std::string message, std::string source_name, std::string source,
                  SourceRange range) {

@@ -1,6 +1,8 @@
 // The hand-written lexer for expressions and modules.
 #include "frontend/Lexer.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cmath>
 #include <cstdlib>
@@ -84,7 +86,7 @@ constexpr std::array kPuncts = {
 
 }  // namespace
 
-Lexer::Lexer(const Source& src, LexMode mode) : src_(src), text_(src.text), mode_(mode) {}
+Lexer::Lexer(const Source& src, LexMode mode) : text_(src.text), mode_(mode) {}
 
 Token Lexer::make(Tok kind, std::size_t begin) {
   Token t;
@@ -220,10 +222,6 @@ Token Lexer::next() {
     return lex_number(begin);
   }
   if (c == '\'' || c == '"') return lex_string(begin, 0);
-  if ((c == 'b' || c == 'B' || c == 'r' || c == 'R') && pos_ + 1 < text_.size() &&
-      (text_[pos_ + 1] == '\'' || text_[pos_ + 1] == '"')) {
-    return lex_string(begin, 1);
-  }
   if (is_ident_start(c)) return lex_identifier(begin);
   for (const Punct& p : kPuncts) {
     if (text_.substr(pos_, p.text.size()) == p.text) {
@@ -233,60 +231,159 @@ Token Lexer::next() {
       return make(p.kind, begin);
     }
   }
-  // One UTF-8 character, however many bytes it takes.
-  std::size_t end = pos_ + 1;
-  while (end < text_.size() && (static_cast<unsigned char>(text_[end]) & 0xC0) == 0x80) ++end;
-  if (c == '!') return error(begin, end, "unexpected character '!'; use '~' for 'not' or '!=' for 'not equal'");
-  if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) {
-    return error(begin, end, "unexpected character in expression");
+  return lex_unexpected(begin);
+}
+
+namespace {
+
+// Decodes the UTF-8 character at `pos`: its code point and byte length, or length 0 when the bytes
+// there are not UTF-8 (a stray continuation byte, a truncated or overlong sequence, a surrogate).
+std::pair<std::uint32_t, std::size_t> decode_utf8(std::string_view text, std::size_t pos) {
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  unsigned char lead = byte(pos);
+  std::size_t len = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+  if (len == 0 || pos + len > text.size()) return {0, 0};
+  std::uint32_t cp = len == 1 ? lead : len == 2 ? (lead & 0x1Fu) : len == 3 ? (lead & 0x0Fu) : (lead & 0x07u);
+  for (std::size_t i = 1; i < len; ++i) {
+    if ((byte(pos + i) & 0xC0) != 0x80) return {0, 0};
+    cp = (cp << 6) | (byte(pos + i) & 0x3Fu);
   }
-  return error(begin, end, std::string("unexpected character '") + c + "'");
+  static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return {0, 0};
+  return {cp, len};
+}
+
+// Characters that look like one of our operators, quotes or spaces, and what to type instead.
+std::string_view lookalike_hint(std::uint32_t cp) {
+  switch (cp) {
+    case 0x2212: case 0x2013: case 0x2014: return "use '-'";
+    case 0x00D7: case 0x00B7: case 0x22C5: case 0x2217: return "use '*'";
+    case 0x00F7: case 0x2215: return "use '/'";
+    case 0x2264: return "use '<='";
+    case 0x2265: return "use '>='";
+    case 0x2260: return "use '!='";
+    case 0x00AC: return "use '~'";
+    case 0x2227: return "use '&'";
+    case 0x2228: return "use '|'";
+    case 0x2018: case 0x2019: return "use ' (an ASCII quote)";
+    case 0x201C: case 0x201D: return "use \" (an ASCII quote)";
+    case 0x00A0: case 0x2009: case 0x202F: case 0x3000: return "use an ordinary space";
+    default: break;
+  }
+  // Latin, Greek and Cyrillic letters: most likely part of a name.
+  if ((cp >= 0x00C0 && cp <= 0x024F) || (cp >= 0x0370 && cp <= 0x03FF) || (cp >= 0x0400 && cp <= 0x04FF)) {
+    return "names are ASCII letters, digits and '_'";
+  }
+  return {};
+}
+
+bool is_bin_digit(char c) { return c == '0' || c == '1'; }
+bool is_oct_digit(char c) { return c >= '0' && c <= '7'; }
+bool is_hex_digit(char c) { return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
+unsigned digit_value(char c) {
+  return is_digit(c) ? static_cast<unsigned>(c - '0') : static_cast<unsigned>((c | 0x20) - 'a' + 10);
+}
+
+}  // namespace
+
+Token Lexer::lex_unexpected(std::size_t begin) {
+  auto c = static_cast<unsigned char>(text_[begin]);
+  switch (c) {
+    case '!': return error(begin, begin + 1, "unexpected character '!'; use '~' for 'not' or '!=' for 'not equal'");
+    case '?': return error(begin, begin + 1, "unexpected character '?'; use where(condition, x, y) to choose");
+    case '@':
+      return error(begin, begin + 1, "unexpected character '@'; matrix products are not supported ('*' multiplies element-wise)");
+    case '\\': return error(begin, begin + 1, "unexpected character '\\'; a backslash joins lines only at the end of a line");
+    default: break;
+  }
+  if (c < 0x20 || c == 0x7f) return error(begin, begin + 1, fmt::format("unexpected control character U+{:04X}", c));
+  if (c < 0x80) return error(begin, begin + 1, fmt::format("unexpected character '{}'", static_cast<char>(c)));
+  auto [cp, len] = decode_utf8(text_, begin);
+  if (len == 0) return error(begin, begin + 1, fmt::format("invalid UTF-8 byte 0x{:02x}", c));
+  std::string message = fmt::format("unexpected character '{}' (U+{:04X})", text_.substr(begin, len), cp);
+  if (std::string_view hint = lookalike_hint(cp); !hint.empty()) message += fmt::format("; {}", hint);
+  return error(begin, begin + len, std::move(message));
 }
 
 Token Lexer::lex_identifier(std::size_t begin) {
   while (pos_ < text_.size() && is_ident_char(text_[pos_])) ++pos_;
   std::string_view word = text_.substr(begin, pos_ - begin);
+  if (pos_ < text_.size() && (text_[pos_] == '\'' || text_[pos_] == '"') && word.size() <= 2) {
+    // String prefixes as Python spells them, in any case: b, r, u, br, rb. f-strings run code.
+    std::string lower;
+    for (char ch : word) lower += static_cast<char>(ch | 0x20);
+    if (lower == "b" || lower == "r" || lower == "u" || lower == "br" || lower == "rb") return lex_string(begin, word.size());
+    if (lower == "f" || lower == "fr" || lower == "rf") return error(begin, pos_, "f-strings are not supported in expressions");
+    if (lower.find_first_not_of("bruf") == std::string::npos) {
+      return error(begin, pos_, fmt::format("invalid string prefix '{}'; use b, r or rb", word));
+    }
+  }
   for (const Keyword& k : kKeywords) {
     if (k.text == word) return make(k.kind, begin);
   }
   return make(Tok::Identifier, begin);
 }
 
-Token Lexer::lex_number(std::size_t begin) {
-  auto digits = [&](auto pred) {
-    bool any = false;
-    while (pos_ < text_.size() && (pred(text_[pos_]) || (text_[pos_] == '_' && any))) {
+std::size_t Lexer::scan_digits(bool (*is_digit_of)(char), bool after_prefix, bool& any) {
+  any = false;
+  while (pos_ < text_.size()) {
+    char ch = text_[pos_];
+    if (is_digit_of(ch)) {
       any = true;
       ++pos_;
+    } else if (ch == '_') {
+      bool follows = any || after_prefix;
+      bool precedes = pos_ + 1 < text_.size() && is_digit_of(text_[pos_ + 1]);
+      if (!follows || !precedes) return pos_;
+      ++pos_;
+    } else {
+      break;
     }
-    return any;
+  }
+  return std::string_view::npos;
+}
+
+// number = radix_int | (decimal ("." decimal?)? | "." decimal) exponent? ("j" | "J")?
+// radix_int = "0" ("x" | "o" | "b") digits      exponent = ("e" | "E") ("+" | "-")? decimal
+// Underscores go between digits (Python's rules). A literal that runs on into letters, digits or a
+// second '.' is a mistake in the literal ("2x", "1.5f", "0b102", "1.2.3"), reported at the first
+// character that does not belong.
+Token Lexer::lex_number(std::size_t begin) {
+  bool any = false;
+  auto misplaced_underscore = [&](std::size_t at) {
+    return error(at, at + 1, "invalid '_' in number literal; an underscore goes between two digits");
   };
-  // Radix integers: 0x.., 0o.., 0b..
+  auto runs_on = [&] {
+    if (pos_ >= text_.size()) return false;
+    char ch = text_[pos_];
+    return is_ident_char(ch) || (ch == '.' && pos_ + 1 < text_.size() && is_digit(text_[pos_ + 1]));
+  };
+  auto run_on_error = [&](std::string_view literal) {
+    char ch = text_[pos_];
+    std::size_t end = pos_ + 1;
+    while (end < text_.size() && is_ident_char(text_[end])) ++end;
+    std::string what = ch == '.' || ch == '_' || literal == "number literal" ? "character" : "digit";
+    return error(pos_, end, fmt::format("invalid {} '{}' in {}", what, ch, literal));
+  };
   if (text_[pos_] == '0' && pos_ + 1 < text_.size()) {
     char r = static_cast<char>(text_[pos_ + 1] | 0x20);
     int base = r == 'x' ? 16 : r == 'o' ? 8 : r == 'b' ? 2 : 0;
     if (base != 0) {
+      std::string_view literal = base == 16 ? "hexadecimal literal" : base == 8 ? "octal literal" : "binary literal";
       pos_ += 2;
       std::size_t digits_begin = pos_;
-      auto is_base_digit = [base](char ch) {
-        if (base == 16) return is_digit(ch) || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f');
-        return ch >= '0' && ch < static_cast<char>('0' + base);
-      };
-      if (!digits(is_base_digit)) return error(begin, pos_, "invalid integer literal");
+      std::size_t bad = scan_digits(base == 16 ? is_hex_digit : base == 8 ? is_oct_digit : is_bin_digit, true, any);
+      if (bad != std::string_view::npos) return misplaced_underscore(bad);
+      if (runs_on()) return run_on_error(literal);
+      if (!any) return error(begin, pos_, fmt::format("invalid {}: no digits after '{}'", literal, text_.substr(begin, 2)));
       std::uint64_t value = 0;
       for (std::size_t i = digits_begin; i < pos_; ++i) {
-        char ch = text_[i];
-        if (ch == '_') continue;
-        unsigned d = is_digit(ch) ? static_cast<unsigned>(ch - '0') : static_cast<unsigned>((ch | 0x20) - 'a' + 10);
+        if (text_[i] == '_') continue;
+        unsigned d = digit_value(text_[i]);
         if (value > (~std::uint64_t{0} - d) / static_cast<unsigned>(base)) {
-          while (pos_ < text_.size() && is_ident_char(text_[pos_])) ++pos_;
           return error(begin, pos_, "integer literal is too large for 64 bits");
         }
         value = value * static_cast<unsigned>(base) + d;
-      }
-      if (pos_ < text_.size() && is_ident_char(text_[pos_])) {
-        while (pos_ < text_.size() && is_ident_char(text_[pos_])) ++pos_;
-        return error(begin, pos_, "invalid integer literal");
       }
       Token t = make(Tok::Int, begin);
       t.int_value = value;
@@ -294,20 +391,23 @@ Token Lexer::lex_number(std::size_t begin) {
     }
   }
   bool is_float = false;
-  digits(is_digit);
+  std::size_t bad = scan_digits(is_digit, false, any);
+  if (bad != std::string_view::npos) return misplaced_underscore(bad);
   if (pos_ < text_.size() && text_[pos_] == '.') {
     is_float = true;
     ++pos_;
-    digits(is_digit);
+    if (pos_ < text_.size() && text_[pos_] == '_') return misplaced_underscore(pos_);
+    bad = scan_digits(is_digit, false, any);
+    if (bad != std::string_view::npos) return misplaced_underscore(bad);
   }
   if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
-    std::size_t save = pos_;
+    std::size_t e = pos_;
     ++pos_;
     if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
-    if (!digits(is_digit)) {
-      pos_ = save + 1;
-      return error(begin, pos_, "invalid float literal: the exponent has no digits");
-    }
+    if (pos_ < text_.size() && text_[pos_] == '_') return misplaced_underscore(pos_);
+    bad = scan_digits(is_digit, false, any);
+    if (bad != std::string_view::npos) return misplaced_underscore(bad);
+    if (!any) return error(e, pos_, "invalid float literal: the exponent has no digits");
     is_float = true;
   }
   bool imag = false;
@@ -315,10 +415,7 @@ Token Lexer::lex_number(std::size_t begin) {
     imag = true;
     ++pos_;
   }
-  if (pos_ < text_.size() && is_ident_char(text_[pos_])) {
-    while (pos_ < text_.size() && is_ident_char(text_[pos_])) ++pos_;
-    return error(begin, pos_, "invalid number literal");
-  }
+  if (runs_on()) return run_on_error("number literal");
   std::string clean;
   for (std::size_t i = begin; i < pos_; ++i) {
     char ch = text_[i];
@@ -343,48 +440,78 @@ Token Lexer::lex_number(std::size_t begin) {
   return t;
 }
 
+// string = prefix? ("'" ... "'" | '"' ... '"' | "'''" ... "'''" | '"""' ... '"""')
+// Python's escapes for bytes: \\ \' \" \a \b \f \n \r \t \v \ooo \xhh and backslash-newline; any
+// other backslash stays as written. A 'b' prefix allows only ASCII characters, as in Python; other
+// strings keep the UTF-8 bytes of their text.
 Token Lexer::lex_string(std::size_t begin, std::size_t prefix_len) {
-  bool raw = prefix_len > 0 && (text_[begin] == 'r' || text_[begin] == 'R');
-  pos_ += prefix_len;
+  std::string_view prefix = text_.substr(begin, prefix_len);
+  bool raw = prefix.find_first_of("rR") != std::string_view::npos;
+  bool bytes = prefix.find_first_of("bB") != std::string_view::npos;
+  pos_ = begin + prefix_len;
   char quote = text_[pos_];
-  bool triple = text_.substr(pos_, 3) == std::string(3, quote);
+  std::string closing(3, quote);
+  bool triple = text_.substr(pos_, 3) == closing;
   pos_ += triple ? 3 : 1;
   std::string value;
   while (true) {
-    if (pos_ >= text_.size()) return error(begin, pos_, "unterminated string literal");
+    if (pos_ >= text_.size() || (!triple && text_[pos_] == '\n')) {
+      return error(begin, pos_, triple ? "unterminated triple-quoted string literal" : "unterminated string literal");
+    }
     char ch = text_[pos_];
-    if (!triple && ch == '\n') return error(begin, pos_, "unterminated string literal");
-    if (ch == quote && (!triple || text_.substr(pos_, 3) == std::string(3, quote))) {
+    if (ch == quote && (!triple || text_.substr(pos_, 3) == closing)) {
       pos_ += triple ? 3 : 1;
       break;
     }
+    if (bytes && static_cast<unsigned char>(ch) >= 0x80) {
+      std::size_t len = decode_utf8(text_, pos_).second;
+      return error(pos_, pos_ + (len == 0 ? 1 : len),
+                   "bytes literals can contain only ASCII characters; use \\x escapes for other bytes");
+    }
+    if (ch == '\\' && raw && pos_ + 1 < text_.size() && (text_[pos_ + 1] == quote || text_[pos_ + 1] == '\\' || text_[pos_ + 1] == '\n')) {
+      // A raw string keeps its backslashes, but one still stops the quote or line end after it
+      // from closing the string: r'\'' is a backslash and a quote, r'\\' two backslashes.
+      value += text_.substr(pos_, 2);
+      pos_ += 2;
+      continue;
+    }
     if (ch == '\\' && !raw && pos_ + 1 < text_.size()) {
+      std::size_t esc = pos_;
       char e = text_[pos_ + 1];
       pos_ += 2;
       switch (e) {
-        case 'n': value += '\n'; break;
-        case 't': value += '\t'; break;
-        case 'r': value += '\r'; break;
-        case '0': value += '\0'; break;
         case '\\': value += '\\'; break;
         case '\'': value += '\''; break;
         case '"': value += '"'; break;
-        case '\n': break;
+        case 'a': value += '\a'; break;
+        case 'b': value += '\b'; break;
+        case 'f': value += '\f'; break;
+        case 'n': value += '\n'; break;
+        case 'r': value += '\r'; break;
+        case 't': value += '\t'; break;
+        case 'v': value += '\v'; break;
+        case '\n': break;  // a backslash-newline joins the lines
         case 'x': {
-          auto hex = [](char h) -> int {
-            if (h >= '0' && h <= '9') return h - '0';
-            h = static_cast<char>(h | 0x20);
-            if (h >= 'a' && h <= 'f') return h - 'a' + 10;
-            return -1;
-          };
-          if (pos_ + 1 >= text_.size() || hex(text_[pos_]) < 0 || hex(text_[pos_ + 1]) < 0) {
-            return error(pos_ - 2, std::min(pos_ + 2, text_.size()), "invalid \\x escape in string literal");
-          }
-          value += static_cast<char>(hex(text_[pos_]) * 16 + hex(text_[pos_ + 1]));
-          pos_ += 2;
+          std::size_t end = pos_;
+          while (end < text_.size() && end < pos_ + 2 && is_hex_digit(text_[end])) ++end;
+          if (end != pos_ + 2) return error(esc, end, "invalid \\x escape in string literal; \\x needs two hexadecimal digits");
+          value += static_cast<char>(digit_value(text_[pos_]) * 16 + digit_value(text_[pos_ + 1]));
+          pos_ = end;
           break;
         }
-        default: value += '\\'; value += e; break;  // Python keeps unknown escapes as written
+        case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
+          unsigned code = digit_value(e);
+          for (int i = 0; i < 2 && pos_ < text_.size() && is_oct_digit(text_[pos_]); ++i) code = code * 8 + digit_value(text_[pos_++]);
+          if (code > 0377) {
+            return error(esc, pos_, fmt::format("octal escape '{}' is out of range; the largest is \\377", text_.substr(esc, pos_ - esc)));
+          }
+          value += static_cast<char>(code);
+          break;
+        }
+        default:  // Python keeps an unknown escape as written
+          value += '\\';
+          --pos_;
+          break;
       }
       continue;
     }

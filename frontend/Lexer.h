@@ -23,13 +23,19 @@ class Lexer {
   Token make(Tok kind, std::size_t begin);
   Token error(std::size_t begin, std::size_t end, std::string message);
   Token lex_number(std::size_t begin);
+  // Digits of `is_digit_of` with single underscores between them (Python's rule); an underscore may
+  // also follow a radix prefix ("0x_ff"). Sets `any` when a digit was read; returns the position of
+  // a misplaced underscore, or npos.
+  std::size_t scan_digits(bool (*is_digit_of)(char), bool after_prefix, bool& any);
   Token lex_string(std::size_t begin, std::size_t prefix_len);
+  // A name, or a string literal when the name is a prefix (b, r, rb, ...) directly before a quote.
   Token lex_identifier(std::size_t begin);
+  // A character that starts no token: names it, with a hint for look-alikes of our operators.
+  Token lex_unexpected(std::size_t begin);
   // Module mode: measures the indentation of a new line and queues INDENT/DEDENT tokens.
   bool handle_line_start(Token& out);
   void skip_space_and_comments();
 
-  const Source& src_;
   std::string_view text_;
   LexMode mode_;
   std::size_t pos_ = 0;

@@ -86,7 +86,7 @@ constexpr std::string_view binop_verb(BinOp op) {
     case BinOp::Div: return "divide";
     case BinOp::FloorDiv: return "floor-divide";
     case BinOp::Mod: return "take the remainder of";
-    case BinOp::Pow: return "raise to a power";
+    case BinOp::Pow: return "exponentiate";
     case BinOp::LShift: return "shift";
     case BinOp::RShift: return "shift";
     case BinOp::BitAnd: return "apply '&' to";

@@ -6,6 +6,10 @@
 #include "frontend/Lexer.h"
 #include "frontend/Source.h"
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 namespace jitexpr {
 
 // Parses one whole expression (numexpr's language). Throws SyntaxError.
@@ -28,19 +32,73 @@ class Parser {
   [[noreturn]] void fail_unexpected(std::string_view expected) const;
 
  private:
-  ast::ExprPtr parse_binary(Prec min_prec);
-  ast::ExprPtr parse_unary();
-  ast::ExprPtr parse_postfix(ast::ExprPtr base);
-  ast::ExprPtr parse_primary();
-  ast::ExprPtr parse_call(ast::ExprPtr callee);
-  ast::ExprPtr parse_subscript(ast::ExprPtr object);
-  void enter(SourceRange where);
+  // A parsed expression with its nesting depth (see kMaxNestingDepth) and its range, which takes in
+  // the parentheses around it when it was written in some.
+  struct Nested {
+    ast::ExprPtr expr;
+    int depth = 0;
+    SourceRange range;
+  };
+  // An open bracket that still waits for its closing one.
+  struct OpenBracket {
+    Tok kind;
+    SourceRange range;
+  };
+  // A call's function: its module prefix (may be empty), its name and where the name is.
+  struct Callee {
+    std::string prefix, name;
+    SourceRange range;
+  };
+  struct LevelGuard;
+
+  // The parse functions recurse into each other, once per level of nesting: the cold paths
+  // (literals, error messages, lookahead) live in functions of their own to keep these frames small.
+  Nested parse_expression();
+  Nested parse_binary(Prec min_prec);
+  Nested parse_unary();
+  Nested parse_postfix(Nested base);
+  Nested parse_primary();
+  Nested parse_group();
+  Nested parse_call(Nested callee);
+  Nested parse_attribute(Nested object);
+  Nested parse_subscript(Nested object);
+  [[gnu::noinline]] Nested parse_literal();
+  [[gnu::noinline]] Nested parse_int64_min(SourceRange minus);
+  [[gnu::noinline]] Callee callee_of(const Nested& callee) const;
+  [[gnu::noinline]] bool at_keyword_argument() const;
+  // Moves to the next token, like advance() without handing back the current one.
+  void skip();
+
+  // A node `depth` levels deep; fails at `where` beyond kMaxNestingDepth.
+  Nested nested(ast::ExprPtr e, int depth, SourceRange where) const;
+  void check_depth(int depth, SourceRange where) const;
+  // Enters a construct whose operands are parsed by recursion; bounds the parser's stack.
+  void enter_level(SourceRange where);
+  void open_bracket(const Token& t) { open_.push_back({t.kind, t.range}); }
+  // Consumes the closing bracket of the innermost open one; returns its range.
+  SourceRange close_bracket();
+  // The token after a complete operand cannot continue it: says why, with hints for Python's
+  // words and for brackets that do not match. `expected` lists what could have come.
+  [[noreturn, gnu::noinline]] void fail_after_operand(std::string_view expected) const;
+  // A value was expected and the token is none.
+  [[noreturn, gnu::noinline]] void fail_missing_value() const;
+  [[noreturn, gnu::noinline]] void fail_not() const;
+  [[noreturn, gnu::noinline]] void fail_chained_comparison() const;
+  [[noreturn, gnu::noinline]] void fail_repeated_keyword(const ast::Keyword& keyword) const;
+  [[noreturn, gnu::noinline]] void fail_module_attribute(const std::string& module, const std::string& name,
+                                                         SourceRange range) const;
+  std::string describe_token() const;
 
   const Source& src_;
   Lexer lexer_;
   Token tok_;
-  int depth_ = 0;
-  struct DepthGuard;
+  // The token before tok_, for messages such as "expected a value after '+'".
+  Tok prev_kind_ = Tok::End;
+  std::string_view prev_text_;
+  SourceRange prev_range_;
+  bool has_prev_ = false;
+  std::vector<OpenBracket> open_;
+  int levels_ = 0;  // constructs being parsed around the current token
 };
 
 }  // namespace jitexpr
