@@ -11,7 +11,9 @@
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Verifier.h>
+#include <llvm/Config/llvm-config.h>
 #include <llvm/Support/DynamicLibrary.h>
+#include <llvm/Support/SHA256.h>
 #include <llvm/Support/SmallVectorMemoryBuffer.h>
 #include <llvm/Support/raw_ostream.h>
 
@@ -48,18 +50,23 @@ void check(llvm::Error e, const char* what) {
   }
 }
 
+// The symbol every kernel object defines; each kernel has a JITDylib of its own.
+constexpr const char* kEntryName = "jx_kernel";
+
 class JitKernel : public CompiledKernel {
  public:
-  JitKernel(llvm::orc::ResourceTrackerSP tracker, void* entry, CompileTimings t) : tracker_(std::move(tracker)) {
+  JitKernel(llvm::orc::ExecutionSession& es, llvm::orc::JITDylib& jd, void* entry, CompileTimings t, std::string object)
+      : es_(es), jd_(&jd) {
     entry_ = entry;
     timings_ = t;
+    object_ = std::move(object);
   }
-  ~JitKernel() override {
-    if (tracker_) llvm::consumeError(tracker_->remove());
-  }
+  ~JitKernel() override { llvm::consumeError(es_.removeJITDylib(*jd_)); }
+  void set_timings(CompileTimings t) { timings_ = t; }
 
  private:
-  llvm::orc::ResourceTrackerSP tracker_;
+  llvm::orc::ExecutionSession& es_;
+  llvm::orc::JITDylib* jd_;
 };
 
 }  // namespace
@@ -112,6 +119,26 @@ struct Jit::Impl {
     return std::make_unique<llvm::SmallVectorMemoryBuffer>(std::move(bytes), m.getModuleIdentifier(), false);
   }
 
+  // Links an object into a JITDylib of its own, which sees the process's symbols (libm, libmvec)
+  // through the main JITDylib.
+  std::unique_ptr<JitKernel> link(llvm::StringRef object) {
+    llvm::orc::ExecutionSession& es = jit->getExecutionSession();
+    llvm::orc::JITDylib& jd = es.createBareJITDylib("jx" + std::to_string(counter.fetch_add(1)));
+    jd.addToLinkOrder(jit->getMainJITDylib());
+    auto buffer = llvm::MemoryBuffer::getMemBufferCopy(object, "jitexpr-kernel");
+    if (llvm::Error e = jit->addObjectFile(jd, std::move(buffer))) {
+      llvm::consumeError(es.removeJITDylib(jd));
+      check(std::move(e), "adding an object to the JIT");
+    }
+    llvm::Expected<llvm::orc::ExecutorAddr> addr = jit->lookup(jd, kEntryName);
+    if (!addr) {
+      llvm::Error e = addr.takeError();
+      llvm::consumeError(es.removeJITDylib(jd));
+      check(std::move(e), "linking a compiled kernel");
+    }
+    return std::make_unique<JitKernel>(es, jd, addr->toPtr<void*>(), CompileTimings{}, object.str());
+  }
+
   llvm::TargetMachine& target_machine(int level) {
     int l = level < 0 ? 0 : level > 3 ? 3 : level;
     if (!tms[l]) tms[l] = make_host_target_machine(l);
@@ -139,7 +166,7 @@ Jit::Jit() : impl_(std::make_unique<Impl>()) {
 Jit::~Jit() = default;
 
 std::unique_ptr<CompiledKernel> Jit::compile(const ir::Program& p, const CompileOptions& options) {
-  std::string name = "jx_kernel_" + std::to_string(impl_->counter.fetch_add(1));
+  std::string name = kEntryName;
   CompileTimings timings;
   auto t0 = std::chrono::steady_clock::now();
   auto ctx = std::make_unique<llvm::LLVMContext>();
@@ -152,12 +179,13 @@ std::unique_ptr<CompiledKernel> Jit::compile(const ir::Program& p, const Compile
   std::unique_ptr<llvm::MemoryBuffer> object = impl_->emit_object(*m, options.opt_level);
   m.reset();
   ctx.reset();
-  llvm::orc::ResourceTrackerSP tracker = impl_->jit->getMainJITDylib().createResourceTracker();
-  check(impl_->jit->addObjectFile(tracker, std::move(object)), "adding an object to the JIT");
-  llvm::orc::ExecutorAddr addr = check(impl_->jit->lookup(name), "looking up a compiled kernel");
+  std::unique_ptr<JitKernel> kernel = impl_->link(object->getBuffer());
   timings.codegen_ms = ms_since(t1);
-  return std::make_unique<JitKernel>(std::move(tracker), addr.toPtr<void*>(), timings);
+  kernel->set_timings(timings);
+  return kernel;
 }
+
+std::unique_ptr<CompiledKernel> Jit::load(std::string_view object) { return impl_->link(object); }
 
 std::string Jit::llvm_ir(const ir::Program& p, const CompileOptions& options) {
   llvm::LLVMContext ctx;
@@ -168,6 +196,24 @@ std::string Jit::llvm_ir(const ir::Program& p, const CompileOptions& options) {
     if (!f.isDeclaration()) f.print(os);
   }
   return os.str();
+}
+
+std::string target_fingerprint() {
+  const HostTarget& host = host_target();
+  return "LLVM " LLVM_VERSION_STRING ";" + host.triple + ";" + host.cpu + ";" + host.features;
+}
+
+std::string sha256_hex(std::string_view data) {
+  llvm::SHA256 hasher;
+  hasher.update(llvm::StringRef(data.data(), data.size()));
+  std::array<std::uint8_t, 32> digest = hasher.final();
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (std::uint8_t b : digest) {
+    out += hex[b >> 4];
+    out += hex[b & 15];
+  }
+  return out;
 }
 
 std::string Jit::assembly(const ir::Program& p, const CompileOptions& options) {

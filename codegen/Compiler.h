@@ -1,8 +1,9 @@
 // The JIT: compiles typed programs to machine code in this process. This header is the boundary
 // between the runtime and LLVM: it includes no LLVM header.
 //
-// One Jit owns one ORC LLJIT. Each compiled kernel has its own ResourceTracker, so destroying a
-// CompiledKernel frees its code. compile() is thread-safe.
+// One Jit owns one ORC LLJIT. Each compiled kernel lives in a JITDylib of its own (and its
+// ResourceTracker), so destroying a CompiledKernel frees its code, and the same object can be
+// linked again later under the same symbol name. compile() and load() are thread-safe.
 #pragma once
 
 #include "ir/Node.h"
@@ -10,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace jitexpr::codegen {
 
@@ -36,10 +38,13 @@ class CompiledKernel {
   ElementwiseFn elementwise() const { return reinterpret_cast<ElementwiseFn>(entry_); }
   ReduceFn reduce() const { return reinterpret_cast<ReduceFn>(entry_); }
   const CompileTimings& timings() const { return timings_; }
+  // The relocatable object the kernel was linked from: what a disk cache keeps.
+  const std::string& object() const { return object_; }
 
  protected:
   void* entry_ = nullptr;
   CompileTimings timings_;
+  std::string object_;
 };
 
 class Jit {
@@ -50,6 +55,9 @@ class Jit {
   Jit& operator=(const Jit&) = delete;
 
   std::unique_ptr<CompiledKernel> compile(const ir::Program& p, const CompileOptions& options);
+  // Links an object made by compile(), in this process or another on the same target (see
+  // target_fingerprint), without any LLVM IR work. Throws std::runtime_error if it does not link.
+  std::unique_ptr<CompiledKernel> load(std::string_view object);
 
   // For inspection: the optimized LLVM IR and the host assembly of a program's kernel.
   std::string llvm_ir(const ir::Program& p, const CompileOptions& options);
@@ -60,5 +68,11 @@ class Jit {
  private:
   std::unique_ptr<Impl> impl_;
 };
+
+// What an object compiled here depends on: the LLVM version, target triple, CPU and features.
+std::string target_fingerprint();
+
+// SHA-256 of `data` as 64 lower-case hex digits.
+std::string sha256_hex(std::string_view data);
 
 }  // namespace jitexpr::codegen
