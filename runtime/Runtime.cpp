@@ -110,7 +110,18 @@ struct Runtime::Impl {
       prep.operands.push_back(found->array());
       shapes.push_back(prep.operands.back().shape());
     }
-    Shape result_shape = broadcast_shapes(shapes);
+    // Broadcast one operand at a time, so that an error points at the first one that conflicts.
+    Shape result_shape;
+    for (std::size_t i = 0; i < shapes.size(); ++i) {
+      try {
+        result_shape = broadcast_shapes({result_shape, shapes[i]});
+      } catch (const ValueError&) {
+        std::vector<std::string> all;
+        for (const Shape& s : shapes) all.push_back(shape_string(s));
+        fail_at(ErrorKind::Value, *parsed.src, parsed.variables[i].first_use,
+                fmt::format("operands could not be broadcast together with shapes {}", fmt::join(all, " ")));
+      }
+    }
     int rank = static_cast<int>(result_shape.size());
     bool axis_ok = true;
     if (parsed.reduction && parsed.axis) {
