@@ -62,6 +62,7 @@ template <typename T> class CodeCache {
       slot->stats.infer_ms = stats.infer_ms;
       slot->stats.optimize_ms = stats.optimize_ms;
       slot->stats.codegen_ms = stats.codegen_ms;
+      slot->stats.from_disk = stats.from_disk;
       slot->ready = true;
       slot->promise.set_value(value);
       evict_locked();

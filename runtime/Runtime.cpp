@@ -11,11 +11,13 @@
 #include "ir/Passes.h"
 #include "ir/Printer.h"
 #include "runtime/CodeCache.h"
+#include "runtime/DiskCache.h"
 #include "runtime/Executor.h"
 #include "runtime/Plan.h"
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <unordered_map>
@@ -58,7 +60,18 @@ struct Prepared {
 }  // namespace
 
 struct Runtime::Impl {
-  explicit Impl(RuntimeOptions o) : options(o), cache(o.max_cache_entries) {}
+  explicit Impl(RuntimeOptions o) : options(o), cache(o.max_cache_entries) {
+    if (options.disk_cache.value_or(DiskCache::enabled_by_environment())) {
+      disk = std::make_unique<DiskCache>(options.cache_dir.empty() ? DiskCache::default_dir() : options.cache_dir,
+                                         options.disk_cache_max_bytes);
+      // What an object on disk depends on besides its key: this build and the machine.
+      disk_suffix = "|jitexpr " JITEXPR_VERSION "|" + codegen::target_fingerprint();
+    }
+  }
+
+  std::unique_ptr<DiskCache> disk;
+  std::string disk_suffix;
+  std::atomic<std::uint64_t> disk_hits{0}, disk_misses{0};
 
   RuntimeOptions options;
   codegen::Jit jit;
@@ -195,9 +208,26 @@ struct Runtime::Impl {
       c->program = typed_program(prep);
       stats.parse_ms = prep.parsed->parse_ms;
       stats.infer_ms = ms_since(t0);
+      std::string disk_key = disk ? prep.key + disk_suffix : std::string();
+      if (disk) {
+        auto t1 = std::chrono::steady_clock::now();
+        if (std::optional<std::string> object = disk->load(disk_key)) {
+          try {
+            c->kernel = jit.load(*object);
+            disk_hits.fetch_add(1);
+            stats.from_disk = true;
+            stats.codegen_ms = ms_since(t1);
+            return std::shared_ptr<const Compiled>(std::move(c));
+          } catch (const std::runtime_error&) {
+            disk->remove(disk_key);  // intact on disk but does not link here: recompile
+          }
+        }
+        disk_misses.fetch_add(1);
+      }
       c->kernel = jit.compile(c->program, {options.opt_level});
       stats.optimize_ms = c->kernel->timings().optimize_ms;
       stats.codegen_ms = c->kernel->timings().codegen_ms;
+      if (disk) disk->store(disk_key, c->kernel->object());
       return std::shared_ptr<const Compiled>(std::move(c));
     });
   }
@@ -254,7 +284,22 @@ std::string Runtime::dump_asm(std::string_view expr, const Bindings& bindings) {
   return impl_->jit.assembly(impl_->typed_program(prep), {impl_->options.opt_level});
 }
 
-RuntimeStats Runtime::stats() const { return impl_->cache.stats(); }
+RuntimeStats Runtime::stats() const {
+  RuntimeStats s = impl_->cache.stats();
+  if (const DiskCache* disk = impl_->disk.get()) {
+    DiskCacheInfo info = disk->info();
+    s.disk_enabled = true;
+    s.disk_dir = info.dir;
+    s.disk_entries = info.entries;
+    s.disk_bytes = info.bytes;
+    s.disk_hits = impl_->disk_hits.load();
+    s.disk_misses = impl_->disk_misses.load();
+    s.disk_errors = disk->errors();
+  }
+  return s;
+}
+
+std::uint64_t Runtime::clear_disk_cache() { return impl_->disk ? impl_->disk->clear() : 0; }
 
 void Runtime::clear_cache() { impl_->cache.clear(); }
 

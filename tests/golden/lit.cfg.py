@@ -14,5 +14,7 @@ config.substitutions.append(("%expect_exit", config.jitexpr_python + " " + os.pa
 config.excludes = ["expect_exit.py"]
 config.environment["PATH"] = os.pathsep.join([config.llvm_tools_dir, config.environment.get("PATH", "")])
 # Keep tests independent of the user's environment.
-for var in ["JITEXPR_NUM_THREADS", "JITEXPR_CACHE_DIR", "JITEXPR_CACHE"]:
+for var in ["JITEXPR_NUM_THREADS", "JITEXPR_CACHE_DIR", "JITEXPR_CACHE", "XDG_CACHE_HOME"]:
     config.environment.pop(var, None)
+# A disk cache of the test run's own, never the user's.
+config.environment["JITEXPR_CACHE_DIR"] = os.path.join(config.test_exec_root, "disk-cache")

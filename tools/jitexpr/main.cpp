@@ -4,10 +4,20 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
+
+namespace {
+bool disabled_by_environment() {
+  const char* v = std::getenv("JITEXPR_CACHE");
+  if (!v) return false;
+  std::string s(v);
+  return s == "0" || s == "off" || s == "false" || s == "no";
+}
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"jitexpr: a JIT compiler for array expressions\n"};
@@ -17,6 +27,9 @@ int main(int argc, char** argv) {
   app.add_option("-c", command, "run STATEMENTS (separated by ';' or new lines) and exit")->type_name("STATEMENTS");
   app.add_option("file", file, "a script of statements to run");
   app.add_option("-O", opt_level, "LLVM optimization level for compiled code")->check(CLI::Range(0, 3));
+  CLI::App* cache = app.add_subcommand("cache", "the disk cache of compiled code: `jitexpr cache info` or `jitexpr cache clear`");
+  std::string cache_action;
+  cache->add_option("action", cache_action, "info or clear")->required()->check(CLI::IsMember({"info", "clear"}));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -29,6 +42,21 @@ int main(int argc, char** argv) {
   }
   jitexpr::RuntimeOptions options;
   options.opt_level = opt_level;
+  if (cache->parsed()) {
+    options.disk_cache = true;
+    jitexpr::Runtime rt(options);
+    if (cache_action == "clear") {
+      std::uint64_t n = rt.clear_disk_cache();
+      std::cout << "removed " << n << " entr" << (n == 1 ? "y" : "ies") << " from " << rt.stats().disk_dir << '\n';
+      return 0;
+    }
+    jitexpr::RuntimeStats s = rt.stats();
+    std::cout << "disk cache: " << s.disk_dir << '\n'
+              << "entries: " << s.disk_entries << '\n'
+              << "size: " << s.disk_bytes << " bytes (limit " << options.disk_cache_max_bytes << ")\n"
+              << "used by default: " << (disabled_by_environment() ? "no (JITEXPR_CACHE=0)" : "yes") << '\n';
+    return 0;
+  }
   try {
     jitexpr::tools::Session session(std::cout, std::cerr, options);
     if (!command.empty()) return session.run(command, true) ? 0 : 1;

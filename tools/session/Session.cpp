@@ -406,9 +406,17 @@ void Session::magic(std::string_view text) {
     RuntimeStats s = runtime_.stats();
     out_ << fmt::format("in-memory cache: {} entries, {} hits, {} misses, {} evictions\n", s.entries.size(), s.hits,
                         s.misses, s.evictions);
+    if (s.disk_enabled) {
+      out_ << fmt::format("disk cache: {} entries, {:.1f} KiB in {}; this session: {} hits, {} misses, {} damaged entries replaced\n",
+                          s.disk_entries, static_cast<double>(s.disk_bytes) / 1024, s.disk_dir, s.disk_hits, s.disk_misses,
+                          s.disk_errors);
+    } else {
+      out_ << "disk cache: off\n";
+    }
     for (const CacheEntryStats& e : s.entries) {
-      out_ << fmt::format("  {}  hits {}  parse {:.3f} ms  infer {:.3f} ms  optimize {:.3f} ms  codegen {:.3f} ms\n", e.key,
-                          e.hits, e.parse_ms, e.infer_ms, e.optimize_ms, e.codegen_ms);
+      out_ << fmt::format("  {}  hits {}  parse {:.3f} ms  infer {:.3f} ms  {}\n", e.key, e.hits, e.parse_ms, e.infer_ms,
+                          e.from_disk ? fmt::format("loaded from disk {:.3f} ms", e.codegen_ms)
+                                      : fmt::format("optimize {:.3f} ms  codegen {:.3f} ms", e.optimize_ms, e.codegen_ms));
     }
   } else if (name == "who") {
     if (vars_.empty()) out_ << "no variables\n";

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,6 +22,12 @@ struct RuntimeOptions {
   int opt_level = 3;
   // Most compiled specializations kept in memory; the least recently used is evicted beyond it.
   std::size_t max_cache_entries = 4096;
+  // The persistent cache of compiled code on disk. Unset: on, unless JITEXPR_CACHE=0.
+  std::optional<bool> disk_cache;
+  // Its directory. Empty: $JITEXPR_CACHE_DIR, else $XDG_CACHE_HOME/jitexpr, else ~/.cache/jitexpr.
+  std::string cache_dir;
+  // Its size limit; the least recently used entries are deleted beyond it.
+  std::uint64_t disk_cache_max_bytes = 512ull << 20;
 };
 
 // How one cached specialization was made and used. Times are milliseconds.
@@ -31,6 +38,7 @@ struct CacheEntryStats {
   double infer_ms = 0;     // AST to typed IR, with the IR passes
   double optimize_ms = 0;  // LLVM IR generation and the optimization pipeline
   double codegen_ms = 0;   // instruction selection, object emission and linking
+  bool from_disk = false;  // linked from the disk cache: no LLVM work at all
 };
 
 struct RuntimeStats {
@@ -38,6 +46,14 @@ struct RuntimeStats {
   std::uint64_t misses = 0;
   std::uint64_t evictions = 0;
   std::vector<CacheEntryStats> entries;  // the entries now cached, most recently used first
+  // The disk cache, consulted on in-memory misses.
+  bool disk_enabled = false;
+  std::string disk_dir;
+  std::uint64_t disk_hits = 0;
+  std::uint64_t disk_misses = 0;
+  std::uint64_t disk_errors = 0;  // damaged entries found, removed and recompiled
+  std::uint64_t disk_entries = 0;
+  std::uint64_t disk_bytes = 0;
 };
 
 class Runtime {
@@ -60,7 +76,10 @@ class Runtime {
   std::string dump_asm(std::string_view expr, const Bindings& bindings);
 
   RuntimeStats stats() const;
+  // Drops the in-memory cache (code still running elsewhere stays until it returns).
   void clear_cache();
+  // Deletes every entry of the disk cache; returns how many.
+  std::uint64_t clear_disk_cache();
 
   struct Impl;
 
