@@ -1,0 +1,38 @@
+// The parallel executor's thread pool: a oneTBB arena with the runtime's thread count.
+//
+// Work below the caller's threshold runs on the calling thread, so small arrays pay no wake-up.
+// Every TBB arena in a process draws on one pool of worker threads sized to the cores, so a host
+// program that runs jitexpr inside its own TBB loops shares the cores with it rather than
+// oversubscribing them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+namespace jitexpr {
+
+class ThreadPool {
+ public:
+  // threads <= 0: JITEXPR_NUM_THREADS if set, else every core.
+  explicit ThreadPool(int threads = 0);
+  ~ThreadPool();
+
+  int threads() const { return threads_; }
+  void set_threads(int threads);
+
+  // Calls body(begin, end) over consecutive chunks covering [0, n), each at least `grain` long,
+  // on up to threads() threads. Returns when all chunks are done; an exception thrown by a chunk
+  // is rethrown here.
+  void parallel_for(std::int64_t n, std::int64_t grain, const std::function<void(std::int64_t, std::int64_t)>& body);
+
+  // The thread count from the environment, or the number of cores.
+  static int default_threads();
+
+ private:
+  struct Arena;
+  int threads_ = 1;
+  std::unique_ptr<Arena> arena_;
+};
+
+}  // namespace jitexpr
