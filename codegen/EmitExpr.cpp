@@ -439,7 +439,10 @@ class ExprEmitter {
         return b_.CreateSelect(special, zero, r);
       }
       case BinOp::Pow: {
-        if (const auto* k = bn.rhs->as<ir::Const>()) return power_by_squaring(x, k->value.u, t);
+        if (const auto* k = bn.rhs->as<ir::Const>()) {
+          assert(!(s && k->value.i < 0) && "inference rejects negative constant integer exponents");
+          return power_by_squaring(x, k->value.u, t);
+        }
         if (s) raise_flag(b_.CreateICmpSLT(y, zero), kFlagNegativeIntPower);
         llvm::Type* i64 = b_.getInt64Ty();
         llvm::Value* wx = b_.CreateIntCast(x, i64, s);

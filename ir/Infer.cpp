@@ -2,6 +2,7 @@
 #include "ir/Infer.h"
 
 #include "ir/DTypeRules.h"
+#include "ir/passes/FoldConstants.h"
 
 #include <fmt/format.h>
 
@@ -118,7 +119,10 @@ class Inferrer {
       case BinOp::Pow:
         if (is_bool(t)) return bad();
         if (is_integer(t)) {
-          if (const auto* c = r->as<Const>(); c && (is_signed_int(c->type) && c->value.i < 0)) {
+          // A negative constant exponent, also one that folds to a constant (a ** (1 - 3)), as
+          // numexpr, whose parser folds it first.
+          NodePtr k = fold_constants(cast_to(t, r));
+          if (const auto* c = k->as<Const>(); c && is_signed_int(c->type) && c->value.i < 0) {
             fail(ErrorKind::Value, b.rhs->range, "integers to negative integer powers are not allowed");
           }
         }

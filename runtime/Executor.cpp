@@ -96,8 +96,16 @@ template <typename T> T combine(ir::ReduceOp op, T a, T b) {
     switch (op) {
       case ir::ReduceOp::Sum: return a + b;
       case ir::ReduceOp::Prod: return a * b;
-      case ir::ReduceOp::Min: return (std::isnan(a) || std::isnan(b)) ? std::numeric_limits<T>::quiet_NaN() : (a < b ? a : b);
-      case ir::ReduceOp::Max: return (std::isnan(a) || std::isnan(b)) ? std::numeric_limits<T>::quiet_NaN() : (a > b ? a : b);
+      // IEEE 754 minimum/maximum, as llvm.minimum/maximum in the kernel: NaN propagates and
+      // -0.0 < +0.0, so the result does not depend on which block held which zero.
+      case ir::ReduceOp::Min:
+        if (std::isnan(a) || std::isnan(b)) return std::numeric_limits<T>::quiet_NaN();
+        if (a == b) return std::signbit(a) ? a : b;
+        return a < b ? a : b;
+      case ir::ReduceOp::Max:
+        if (std::isnan(a) || std::isnan(b)) return std::numeric_limits<T>::quiet_NaN();
+        if (a == b) return std::signbit(a) ? b : a;
+        return a > b ? a : b;
     }
   }
   return a;

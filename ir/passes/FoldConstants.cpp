@@ -102,6 +102,18 @@ std::optional<Scalar> fold_binary(BinOp op, const Scalar& a, const Scalar& b) {
   return std::nullopt;
 }
 
+// A constant converted as the generated code converts it. Scalar::cast goes from an integer to
+// float32 through double, which rounds twice: int64 9007199791611905 (2^53 + 2^29 + 1) would
+// become 2^53 where sitofp gives 2^53 + 2^30. Only integers beyond 2^53 can round twice, and only
+// int64 ever becomes float32 (int64 + float32 is float32), but convert every integer directly.
+Scalar cast_constant(const Scalar& v, DType to) {
+  if ((is_integer(v.type) || is_bool(v.type)) && (to == DType::Float32 || to == DType::Complex64)) {
+    float f = is_unsigned_int(v.type) ? static_cast<float>(v.u) : static_cast<float>(v.i);
+    return to == DType::Float32 ? Scalar::of_float(to, f) : Scalar::of_complex(to, {f, 0.0f});
+  }
+  return v.cast(to);
+}
+
 NodePtr fold(const NodePtr& n) {
   std::vector<NodePtr> kids = children(*n);
   for (NodePtr& k : kids) k = fold(k);
@@ -113,7 +125,7 @@ NodePtr fold(const NodePtr& n) {
   switch (m->kind) {
     case NodeKind::Cast:
       if (const Scalar* v = konst(kids[0]); v && v->type != DType::Bytes) {
-        return Const::make(v->cast(m->type), m->range);
+        return Const::make(cast_constant(*v, m->type), m->range);
       }
       return m;
     case NodeKind::Unary:

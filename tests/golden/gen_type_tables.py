@@ -305,7 +305,8 @@ def main():
         "neither oracle's, with the reason in note. round's numpy counterpart is numpy.rint.",
         "numexpr / numpy: what each oracle gives ('-': not applicable).",
         "note: the documented rule behind a row that is not numexpr's result:",
-    ] + [f"  {name}: {reason}" for name, _, _, reason in DEVIATIONS], ["function", "args", "result", "rule", "numexpr", "numpy", "note"], function_rows())
+    ] + [f"  {name}: {reason}" for name, _, _, reason in DEVIATIONS],
+        ["function", "args", "result", "rule", "numexpr", "numpy", "note"], function_rows())
 
 
 if __name__ == "__main__":
