@@ -564,6 +564,7 @@ class ExprEmitter {
           return {b_.CreateCall(intrinsic(llvm::Intrinsic::abs, {x.v->getType()}), {x.v, b_.getFalse()}), nullptr};
         }
         return x;
+      case ir::Fn::Fabs: return {fabs(x.v), nullptr};
       case ir::Fn::Ceil: return unary_intrinsic(llvm::Intrinsic::ceil);
       case ir::Fn::Floor: return unary_intrinsic(llvm::Intrinsic::floor);
       case ir::Fn::Trunc: return unary_intrinsic(llvm::Intrinsic::trunc);

@@ -20,7 +20,7 @@ std::optional<Fn> fn_from_name(std::string_view name) {
     if (kFns[i].name == name) return static_cast<Fn>(i);
   }
   // NumPy's and Python's spellings of the same functions.
-  if (name == "absolute" || name == "fabs") return Fn::Abs;
+  if (name == "absolute") return Fn::Abs;
   if (name == "asin") return Fn::Arcsin;
   if (name == "acos") return Fn::Arccos;
   if (name == "atan") return Fn::Arctan;

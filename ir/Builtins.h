@@ -36,7 +36,8 @@ enum class FnRule : std::uint8_t {
   X(Expm1, "expm1", 1, FloatMath, true) X(Log, "log", 1, FloatMath, true)                    \
   X(Log1p, "log1p", 1, FloatMath, true) X(Log2, "log2", 1, FloatMath, true)                  \
   X(Log10, "log10", 1, FloatMath, true)                                                      \
-  X(Abs, "abs", 1, Abs, true) X(Ceil, "ceil", 1, Rounding, false)                            \
+  X(Abs, "abs", 1, Abs, true) X(Fabs, "fabs", 1, RealMath, false)                            \
+  X(Ceil, "ceil", 1, Rounding, false)                                                        \
   X(Floor, "floor", 1, Rounding, false) X(Round, "round", 1, Rounding, false)                \
   X(Trunc, "trunc", 1, Rounding, false) X(Sign, "sign", 1, Sign, false)                      \
   X(Arctan2, "arctan2", 2, RealMath2, false) X(Fmod, "fmod", 2, RealMath2, false)            \

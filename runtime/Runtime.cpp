@@ -19,6 +19,9 @@
 
 #include <atomic>
 #include <chrono>
+
+#include <dlfcn.h>
+#include <sys/stat.h>
 #include <mutex>
 #include <unordered_map>
 
@@ -40,6 +43,16 @@ struct Parsed {
   std::optional<std::int64_t> axis;  // as written, not yet checked against the rank
   double parse_ms = 0;
 };
+
+// The identity of the loaded libjitexpr: its path, size and modification time. A rebuilt library
+// gets a new one, so disk cache entries never outlive the code generator that made them.
+std::string library_build_id() {
+  Dl_info info{};
+  if (::dladdr(reinterpret_cast<void*>(&library_build_id), &info) == 0 || !info.dli_fname) return "unknown-build";
+  struct stat st {};
+  if (::stat(info.dli_fname, &st) != 0) return std::string("unstat-") + info.dli_fname;
+  return fmt::format("{}:{}:{}.{}", info.dli_fname, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+}
 
 struct Compiled {
   ir::Program program;
@@ -64,8 +77,9 @@ struct Runtime::Impl {
     if (options.disk_cache.value_or(DiskCache::enabled_by_environment())) {
       disk = std::make_unique<DiskCache>(options.cache_dir.empty() ? DiskCache::default_dir() : options.cache_dir,
                                          options.disk_cache_max_bytes);
-      // What an object on disk depends on besides its key: this build and the machine.
-      disk_suffix = "|jitexpr " JITEXPR_VERSION "|" + codegen::target_fingerprint();
+      // What an object on disk depends on besides its key: this very build of the library (any
+      // change to codegen or to the type rules must never reuse an old object) and the machine.
+      disk_suffix = "|jitexpr " JITEXPR_VERSION "|" + library_build_id() + "|" + codegen::target_fingerprint();
     }
   }
 
@@ -208,7 +222,9 @@ struct Runtime::Impl {
       c->program = typed_program(prep);
       stats.parse_ms = prep.parsed->parse_ms;
       stats.infer_ms = ms_since(t0);
-      std::string disk_key = disk ? prep.key + disk_suffix : std::string();
+      // The typed program is part of the disk key too: the object must match the types the
+      // executor will use for it.
+      std::string disk_key = disk ? prep.key + "|" + ir::print_program(c->program) + disk_suffix : std::string();
       if (disk) {
         auto t1 = std::chrono::steady_clock::now();
         if (std::optional<std::string> object = disk->load(disk_key)) {

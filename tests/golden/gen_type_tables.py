@@ -96,7 +96,7 @@ def real_part(t):
 REAL_MATH = ["sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
              "arcsinh", "arccosh", "arctanh", "exp", "expm1", "log", "log1p", "log2", "log10",
              "ceil", "floor", "round", "trunc", "arctan2", "fmod", "hypot", "nextafter",
-             "copysign"]
+             "copysign", "fabs"]
 
 
 BINARY_NUMERIC = ["arctan2", "fmod", "hypot", "nextafter", "copysign", "maximum", "minimum"]
