@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <complex>
 #include <cstring>
@@ -133,59 +135,131 @@ template <typename F> decltype(auto) dispatch_acc(DType t, F&& f) {
 
 }  // namespace
 
+namespace {
+
+// The pointers of every slot at the start of row `row` (a flat index over the outer dimensions).
+void row_pointers(const IterationPlan& plan, const std::vector<char*>& bases, std::int64_t row, std::vector<char*>& ptrs) {
+  ptrs = bases;
+  std::size_t outer = plan.loop_shape.empty() ? 0 : plan.loop_shape.size() - 1;
+  for (std::size_t d = outer; d-- > 0;) {
+    std::int64_t i = row % plan.loop_shape[d];
+    row /= plan.loop_shape[d];
+    for (std::size_t s = 0; s < ptrs.size(); ++s) ptrs[s] += i * plan.strides[s][d];
+  }
+}
+
+std::int64_t row_count(const IterationPlan& plan) {
+  std::int64_t rows = 1;
+  for (std::size_t d = 0; d + 1 < plan.loop_shape.size(); ++d) rows *= plan.loop_shape[d];
+  return rows;
+}
+
+// Elements per task of an element-wise loop: big enough to amortize scheduling, small enough to
+// keep every operand's block in the caches.
+constexpr std::int64_t kElementwiseBlock = 16384;
+
+}  // namespace
+
 std::int32_t run_elementwise(codegen::ElementwiseFn fn, const IterationPlan& plan, const std::vector<Array>& operands,
-                             Array& out) {
+                             Array& out, ThreadPool* pool) {
   std::vector<std::int64_t> strides = inner_strides(plan);
   std::int64_t n = plan.inner();
-  std::int32_t flags = 0;
-  for_each_row(plan, base_pointers(operands, &out), [&](const std::vector<char*>& ptrs) {
-    flags |= fn(n, ptrs.data(), strides.data());
+  for (std::int64_t e : plan.loop_shape) {
+    if (e == 0) return 0;
+  }
+  std::vector<char*> bases = base_pointers(operands, &out);
+  if (!pool || pool->threads() <= 1) {
+    std::int32_t flags = 0;
+    for_each_row(plan, bases, [&](const std::vector<char*>& ptrs) { flags |= fn(n, ptrs.data(), strides.data()); });
+    return flags;
+  }
+  // The flat iteration space [0, rows * n) in blocks; a block may span rows.
+  std::int64_t total = row_count(plan) * n;
+  std::atomic<std::int32_t> flags{0};
+  pool->parallel_for(total, kElementwiseBlock, [&](std::int64_t begin, std::int64_t end) {
+    std::vector<char*> ptrs;
+    std::int32_t local = 0;
+    while (begin < end) {
+      std::int64_t row = begin / n, col = begin % n;
+      std::int64_t len = std::min(n - col, end - begin);
+      row_pointers(plan, bases, row, ptrs);
+      for (std::size_t s = 0; s < ptrs.size(); ++s) ptrs[s] += col * strides[s];
+      local |= fn(len, ptrs.data(), strides.data());
+      begin += len;
+    }
+    flags.fetch_or(local);
   });
-  return flags;
+  return flags.load();
 }
 
 std::int32_t run_reduction(codegen::ReduceFn fn, const ir::Reduce& red, const IterationPlan& plan,
-                           const std::vector<Array>& operands, Array& out) {
+                           const std::vector<Array>& operands, Array& out, ThreadPool* pool) {
   std::vector<std::int64_t> strides = inner_strides(plan);
   std::int64_t n = plan.inner();
-  std::int32_t flags = 0;
+  std::atomic<std::int32_t> flags{0};
   bool has_identity = red.op == ir::ReduceOp::Sum || red.op == ir::ReduceOp::Prod;
   std::int64_t total = shape_size(plan.result_shape);
   if (!has_identity && (red.axis ? plan.result_shape[static_cast<std::size_t>(*red.axis)] == 0 : total == 0)) {
     throw ValueError(fmt::format("zero-size array to reduction operation {} which has no identity", ir::reduce_name(red.op)));
   }
+  bool empty = false;
+  for (std::int64_t e : plan.loop_shape) empty = empty || e == 0;
+  std::int64_t rows = empty ? 0 : row_count(plan);
+  std::int64_t blocks_per_row = (n + kReduceBlock - 1) / kReduceBlock;
+  bool parallel = pool && pool->threads() > 1;
   dispatch_acc(red.type, [&](auto tag) {
     using T = decltype(tag);
-    // The reduced line (or every row of the whole iteration space) in fixed blocks.
-    auto fold_line = [&](const std::vector<char*>& row, T acc) {
-      std::vector<char*> ptrs = row;
-      for (std::int64_t start = 0; start < n; start += kReduceBlock) {
-        std::int64_t len = std::min(kReduceBlock, n - start);
-        T part = identity<T>(red.op);
-        for (std::size_t s = 1; s < ptrs.size(); ++s) ptrs[s] = row[s] + start * strides[s];
-        flags |= fn(len, ptrs.data(), strides.data(), &part);
-        acc = combine(red.op, acc, part);
-      }
-      return acc;
+    std::vector<char*> bases = base_pointers(operands, red.axis ? &out : nullptr);
+    // Block k of row `row`, folded from the identity: the unit of work and of determinism.
+    auto fold_block = [&](std::int64_t row, std::int64_t k, std::vector<char*>& ptrs) {
+      row_pointers(plan, bases, row, ptrs);
+      std::int64_t start = k * kReduceBlock;
+      for (std::size_t s = 1; s < ptrs.size(); ++s) ptrs[s] += start * strides[s];
+      T part = identity<T>(red.op);
+      std::int32_t f = fn(std::min(kReduceBlock, n - start), ptrs.data(), strides.data(), &part);
+      if (f) flags.fetch_or(f);
+      return part;
     };
     if (red.axis) {
-      // One output element per position of the outer dimensions.
-      for_each_row(plan, base_pointers(operands, &out), [&](const std::vector<char*>& row) {
-        T acc = fold_line(row, identity<T>(red.op));
-        std::memcpy(row[0], &acc, sizeof acc);
-      });
-      if (shape_size(plan.loop_shape) == 0 && n == 0) {
-        // Empty reduced axis: every output element is the identity.
+      // One output element per row; its blocks are combined in order.
+      auto rows_body = [&](std::int64_t begin, std::int64_t end) {
+        std::vector<char*> ptrs, row_start;
+        for (std::int64_t row = begin; row < end; ++row) {
+          T acc = identity<T>(red.op);
+          for (std::int64_t k = 0; k < blocks_per_row; ++k) acc = combine(red.op, acc, fold_block(row, k, ptrs));
+          row_pointers(plan, bases, row, row_start);
+          std::memcpy(row_start[0], &acc, sizeof acc);
+        }
+      };
+      if (parallel) pool->parallel_for(rows, std::max<std::int64_t>(1, kReduceBlock / std::max<std::int64_t>(n, 1)), rows_body);
+      else rows_body(0, rows);
+      if (empty && n == 0) {
+        // An empty reduced axis: every output element is the identity.
         T id = identity<T>(red.op);
         for (std::int64_t i = 0; i < out.size(); ++i) std::memcpy(out.flat_pointer(i), &id, sizeof id);
       }
       return;
     }
+    // Every block of every row gives a partial result; they are combined in block order, so the
+    // result is the same on any number of threads.
+    std::int64_t blocks = rows * blocks_per_row;
+    struct Partial {
+      T value;  // a struct, so that bool partials are separate bytes, safe to write concurrently
+    };
+    std::vector<Partial> partials(static_cast<std::size_t>(blocks));
+    auto blocks_body = [&](std::int64_t begin, std::int64_t end) {
+      std::vector<char*> ptrs;
+      for (std::int64_t b = begin; b < end; ++b) {
+        partials[static_cast<std::size_t>(b)].value = fold_block(b / blocks_per_row, b % blocks_per_row, ptrs);
+      }
+    };
+    if (parallel) pool->parallel_for(blocks, 1, blocks_body);
+    else blocks_body(0, blocks);
     T acc = identity<T>(red.op);
-    for_each_row(plan, base_pointers(operands, nullptr), [&](const std::vector<char*>& row) { acc = fold_line(row, acc); });
+    for (const Partial& part : partials) acc = combine(red.op, acc, part.value);
     std::memcpy(out.raw_data(), &acc, sizeof acc);
   });
-  return flags;
+  return flags.load();
 }
 
 }  // namespace jitexpr

@@ -6,6 +6,7 @@
 
 #include "codegen/Compiler.h"
 #include "ir/Node.h"
+#include "runtime/Parallel.h"
 #include "runtime/Plan.h"
 
 #include <jitexpr/Array.h>
@@ -18,12 +19,14 @@ namespace jitexpr {
 inline constexpr std::int64_t kReduceBlock = 16384;
 
 // Returns the kernel flags raised by any element (codegen::KernelFlags).
+// With a pool of more than one thread the work is split into blocks run in parallel; with none it
+// all runs on the calling thread.
 std::int32_t run_elementwise(codegen::ElementwiseFn fn, const IterationPlan& plan, const std::vector<Array>& operands,
-                             Array& out);
+                             Array& out, ThreadPool* pool = nullptr);
 
 // `out` is 0-d for a full reduction, or the result without the reduced axis (the plan's loop
 // then ends with that axis).
 std::int32_t run_reduction(codegen::ReduceFn fn, const ir::Reduce& red, const IterationPlan& plan,
-                           const std::vector<Array>& operands, Array& out);
+                           const std::vector<Array>& operands, Array& out, ThreadPool* pool = nullptr);
 
 }  // namespace jitexpr

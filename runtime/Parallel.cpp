@@ -29,15 +29,29 @@ ThreadPool::ThreadPool(int threads) { set_threads(threads); }
 ThreadPool::~ThreadPool() = default;
 
 void ThreadPool::set_threads(int threads) {
-  threads_ = threads > 0 ? threads : default_threads();
-  arena_ = threads_ > 1 ? std::make_unique<Arena>(threads_) : nullptr;
+  int n = threads > 0 ? threads : default_threads();
+  std::shared_ptr<Arena> arena = n > 1 ? std::make_shared<Arena>(n) : nullptr;
+  std::lock_guard<std::mutex> lock(mutex_);
+  threads_ = n;
+  arena_ = std::move(arena);
+}
+
+int ThreadPool::threads() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return threads_;
+}
+
+std::shared_ptr<ThreadPool::Arena> ThreadPool::current() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return arena_;
 }
 
 void ThreadPool::parallel_for(std::int64_t n, std::int64_t grain,
                               const std::function<void(std::int64_t, std::int64_t)>& body) {
   if (n <= 0) return;
   grain = std::max<std::int64_t>(grain, 1);
-  if (threads_ <= 1 || n <= grain) {
+  std::shared_ptr<Arena> arena = current();
+  if (!arena || n <= grain) {
     body(0, n);
     return;
   }
@@ -48,7 +62,7 @@ void ThreadPool::parallel_for(std::int64_t n, std::int64_t grain,
   // All arenas of a process draw on TBB's one pool of worker threads, sized to the cores, so a host
   // that runs its own TBB loops (and calls us from them) shares the cores with us instead of
   // multiplying threads; our arena only caps how many of them this runtime uses.
-  arena_->arena.execute(run);
+  arena->arena.execute(run);
 }
 
 }  // namespace jitexpr

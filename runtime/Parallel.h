@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 
 namespace jitexpr {
 
@@ -18,7 +19,8 @@ class ThreadPool {
   explicit ThreadPool(int threads = 0);
   ~ThreadPool();
 
-  int threads() const { return threads_; }
+  int threads() const;
+  // Safe while other threads evaluate: they finish on the arena they started with.
   void set_threads(int threads);
 
   // Calls body(begin, end) over consecutive chunks covering [0, n), each at least `grain` long,
@@ -31,8 +33,10 @@ class ThreadPool {
 
  private:
   struct Arena;
+  std::shared_ptr<Arena> current() const;
+  mutable std::mutex mutex_;
   int threads_ = 1;
-  std::unique_ptr<Arena> arena_;
+  std::shared_ptr<Arena> arena_;
 };
 
 }  // namespace jitexpr

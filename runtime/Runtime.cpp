@@ -13,6 +13,7 @@
 #include "runtime/CodeCache.h"
 #include "runtime/DiskCache.h"
 #include "runtime/Executor.h"
+#include "runtime/Parallel.h"
 #include "runtime/Plan.h"
 
 #include <fmt/format.h>
@@ -57,7 +58,36 @@ std::string library_build_id() {
 struct Compiled {
   ir::Program program;
   std::unique_ptr<codegen::CompiledKernel> kernel;
+  // Measured cost of one element on one thread, refined after every serial run; it decides when
+  // an evaluation is big enough to wake other threads.
+  mutable std::atomic<double> ns_per_element{1.0};
 };
+
+// A first guess at the cost of one element before any run is measured: memory traffic plus the
+// operations, with calls of the math library much dearer than arithmetic.
+double estimate_ns_per_element(const ir::Program& p) {
+  double ns = 0.3 * static_cast<double>(p.operands.size() + 1);
+  std::vector<const ir::Node*> stack{p.root.get()};
+  std::unordered_map<const ir::Node*, bool> seen;
+  while (!stack.empty()) {
+    const ir::Node* n = stack.back();
+    stack.pop_back();
+    if (seen[n]) continue;
+    seen[n] = true;
+    if (const auto* c = n->as<ir::Call>()) {
+      ir::FnRule rule = ir::fn_info(c->fn).rule;
+      ns += rule == ir::FnRule::FloatMath || rule == ir::FnRule::RealMath2 ? 4.0 : 0.3;
+    } else {
+      ns += 0.1;
+    }
+    for (const ir::NodePtr& k : ir::children(*n)) stack.push_back(k.get());
+  }
+  return ns;
+}
+
+// Below this much estimated work an evaluation stays on the calling thread: waking a worker
+// costs a few microseconds.
+constexpr double kParallelMinNs = 50'000;
 
 // Everything one evaluation needs, before the result dtype is known.
 struct Prepared {
@@ -73,7 +103,7 @@ struct Prepared {
 }  // namespace
 
 struct Runtime::Impl {
-  explicit Impl(RuntimeOptions o) : options(o), cache(o.max_cache_entries) {
+  explicit Impl(RuntimeOptions o) : options(o), cache(o.max_cache_entries), pool(o.num_threads) {
     if (options.disk_cache.value_or(DiskCache::enabled_by_environment())) {
       disk = std::make_unique<DiskCache>(options.cache_dir.empty() ? DiskCache::default_dir() : options.cache_dir,
                                          options.disk_cache_max_bytes);
@@ -83,6 +113,7 @@ struct Runtime::Impl {
     }
   }
 
+  ThreadPool pool;
   std::unique_ptr<DiskCache> disk;
   std::string disk_suffix;
   std::atomic<std::uint64_t> disk_hits{0}, disk_misses{0};
@@ -220,6 +251,7 @@ struct Runtime::Impl {
       auto c = std::make_shared<Compiled>();
       auto t0 = std::chrono::steady_clock::now();
       c->program = typed_program(prep);
+      c->ns_per_element = estimate_ns_per_element(c->program);
       stats.parse_ms = prep.parsed->parse_ms;
       stats.infer_ms = ms_since(t0);
       // The typed program is part of the disk key too: the object must match the types the
@@ -262,10 +294,19 @@ struct Runtime::Impl {
       for (std::int64_t& s : plan.strides[0]) s *= static_cast<std::int64_t>(dtype_size(result));
     }
     std::int32_t flags;
+    std::int64_t elements = shape_size(plan.loop_shape);
+    bool parallel = pool.threads() > 1 && static_cast<double>(elements) * c->ns_per_element.load() > kParallelMinNs;
+    ThreadPool* use = parallel ? &pool : nullptr;
+    auto t0 = std::chrono::steady_clock::now();
     if (const ir::Reduce* red = c->program.reduction()) {
-      flags = run_reduction(c->kernel->reduce(), *red, plan, prep.operands, out);
+      flags = run_reduction(c->kernel->reduce(), *red, plan, prep.operands, out, use);
     } else {
-      flags = run_elementwise(c->kernel->elementwise(), plan, prep.operands, out);
+      flags = run_elementwise(c->kernel->elementwise(), plan, prep.operands, out, use);
+    }
+    if (!parallel && elements >= 4096) {
+      // Learn the real cost from serial runs big enough to time.
+      double measured = ms_since(t0) * 1e6 / static_cast<double>(elements);
+      c->ns_per_element.store(0.75 * c->ns_per_element.load() + 0.25 * measured);
     }
     if (flags & codegen::kFlagNegativeIntPower) {
       const Source& src = *prep.parsed->src;
@@ -299,6 +340,9 @@ std::string Runtime::dump_asm(std::string_view expr, const Bindings& bindings) {
   Prepared prep = impl_->prepare(expr, bindings, nullptr);
   return impl_->jit.assembly(impl_->typed_program(prep), {impl_->options.opt_level});
 }
+
+void Runtime::set_num_threads(int threads) { impl_->pool.set_threads(threads); }
+int Runtime::num_threads() const { return impl_->pool.threads(); }
 
 RuntimeStats Runtime::stats() const {
   RuntimeStats s = impl_->cache.stats();

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <optional>
@@ -351,6 +352,7 @@ void Session::magic(std::string_view text) {
             "  %llvm EXPR     its optimized LLVM IR\n"
             "  %asm EXPR      its host assembly\n"
             "  %cache         compiled-code cache: entries, hits, misses, compile times\n"
+            "  %threads [N]   show or set the number of threads\n"
             "  %who           variables with their dtype and shape\n"
             "  %help          this text\n"
             "  %quit          leave\n";
@@ -418,6 +420,21 @@ void Session::magic(std::string_view text) {
                           e.from_disk ? fmt::format("loaded from disk {:.3f} ms", e.codegen_ms)
                                       : fmt::format("optimize {:.3f} ms  codegen {:.3f} ms", e.optimize_ms, e.codegen_ms));
     }
+  } else if (name == "threads") {
+    if (arg.empty()) {
+      out_ << runtime_.num_threads() << " threads\n";
+      return;
+    }
+    int n = 0;
+    std::string a(arg);
+    char* end = nullptr;
+    long v = std::strtol(a.c_str(), &end, 10);
+    if (end == a.c_str() || *end != '\0' || v < 1 || v > 4096) {
+      throw ValueError(fmt::format("%threads needs a thread count from 1 to 4096, not '{}'", a));
+    }
+    n = static_cast<int>(v);
+    runtime_.set_num_threads(n);
+    out_ << n << " thread" << (n == 1 ? "" : "s") << '\n';
   } else if (name == "who") {
     if (vars_.empty()) out_ << "no variables\n";
     for (const auto& [n, v] : vars_) {

@@ -28,6 +28,9 @@ struct RuntimeOptions {
   std::string cache_dir;
   // Its size limit; the least recently used entries are deleted beyond it.
   std::uint64_t disk_cache_max_bytes = 512ull << 20;
+  // Threads for large evaluations. 0: $JITEXPR_NUM_THREADS, else every core. Work too small to
+  // repay waking threads runs on the calling thread.
+  int num_threads = 0;
 };
 
 // How one cached specialization was made and used. Times are milliseconds.
@@ -76,6 +79,9 @@ class Runtime {
   std::string dump_asm(std::string_view expr, const Bindings& bindings);
 
   RuntimeStats stats() const;
+  // The thread count for later evaluations (0: the default of RuntimeOptions::num_threads).
+  void set_num_threads(int threads);
+  int num_threads() const;
   // Drops the in-memory cache (code still running elsewhere stays until it returns).
   void clear_cache();
   // Deletes every entry of the disk cache; returns how many.
