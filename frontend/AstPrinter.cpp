@@ -49,15 +49,15 @@ Prec prec_of(const ast::Expr& e) {
   return Prec::Postfix;
 }
 
-void print(const ast::Expr& e, std::string& out);
+void print(const ast::Expr& e, CallPrefixes prefixes, std::string& out);
 
-void print_child(const ast::Expr& child, bool parens, std::string& out) {
+void print_child(const ast::Expr& child, bool parens, CallPrefixes prefixes, std::string& out) {
   if (parens) out += '(';
-  print(child, out);
+  print(child, prefixes, out);
   if (parens) out += ')';
 }
 
-void print(const ast::Expr& e, std::string& out) {
+void print(const ast::Expr& e, CallPrefixes prefixes, std::string& out) {
   switch (e.kind) {
     case ast::ExprKind::IntLit: out += std::to_string(e.cast<ast::IntLit>().value); return;
     case ast::ExprKind::FloatLit: out += format_float(e.cast<ast::FloatLit>().value); return;
@@ -73,7 +73,7 @@ void print(const ast::Expr& e, std::string& out) {
     case ast::ExprKind::Unary: {
       const auto& u = e.cast<ast::Unary>();
       out += unaryop_spelling(u.op);
-      print_child(*u.operand, prec_of(*u.operand) < Prec::Unary, out);
+      print_child(*u.operand, prec_of(*u.operand) < Prec::Unary, prefixes, out);
       return;
     }
     case ast::ExprKind::Binary: {
@@ -85,28 +85,29 @@ void print(const ast::Expr& e, std::string& out) {
       bool right_assoc = b.op == BinOp::Pow;
       bool lparen = right_assoc || p == Prec::Compare ? prec_of(*b.lhs) <= p : prec_of(*b.lhs) < p;
       bool rparen = right_assoc ? prec_of(*b.rhs) < Prec::Unary : prec_of(*b.rhs) <= p;
-      print_child(*b.lhs, lparen, out);
+      print_child(*b.lhs, lparen, prefixes, out);
       out += ' ';
       out += binop_spelling(b.op);
       out += ' ';
-      print_child(*b.rhs, rparen, out);
+      print_child(*b.rhs, rparen, prefixes, out);
       return;
     }
     case ast::ExprKind::Call: {
       const auto& c = e.cast<ast::Call>();
-      out += c.callee;  // the module prefix is spelling only: np.sin is sin
+      if (prefixes == CallPrefixes::Keep && !c.prefix.empty()) out += c.prefix + ".";
+      out += c.callee;
       out += '(';
       bool first = true;
       for (const auto& a : c.args) {
         if (!first) out += ", ";
         first = false;
-        print(*a, out);
+        print(*a, prefixes, out);
       }
       for (const auto& k : c.keywords) {
         if (!first) out += ", ";
         first = false;
         out += k.name + "=";
-        print(*k.value, out);
+        print(*k.value, prefixes, out);
       }
       out += ')';
       return;
@@ -114,18 +115,18 @@ void print(const ast::Expr& e, std::string& out) {
     case ast::ExprKind::Attribute: {
       const auto& a = e.cast<ast::Attribute>();
       // `1.real` would lex as the float `1.` followed by a name.
-      print_child(*a.object, prec_of(*a.object) < Prec::Postfix || a.object->as<ast::IntLit>(), out);
+      print_child(*a.object, prec_of(*a.object) < Prec::Postfix || a.object->as<ast::IntLit>(), prefixes, out);
       out += '.';
       out += a.attr;
       return;
     }
     case ast::ExprKind::Subscript: {
       const auto& s = e.cast<ast::Subscript>();
-      print_child(*s.object, prec_of(*s.object) < Prec::Postfix, out);
+      print_child(*s.object, prec_of(*s.object) < Prec::Postfix, prefixes, out);
       out += '[';
       for (std::size_t i = 0; i < s.indices.size(); ++i) {
         if (i) out += ", ";
-        print(*s.indices[i], out);
+        print(*s.indices[i], prefixes, out);
       }
       out += ']';
       return;
@@ -135,7 +136,7 @@ void print(const ast::Expr& e, std::string& out) {
       out += '(';
       for (std::size_t i = 0; i < t.elements.size(); ++i) {
         if (i) out += ", ";
-        print(*t.elements[i], out);
+        print(*t.elements[i], prefixes, out);
       }
       out += t.elements.size() == 1 ? ",)" : ")";
       return;
@@ -145,9 +146,11 @@ void print(const ast::Expr& e, std::string& out) {
 
 }  // namespace
 
-std::string print_expr(const ast::Expr& e) {
+std::string print_expr(const ast::Expr& e) { return print_expr(e, CallPrefixes::Drop); }
+
+std::string print_expr(const ast::Expr& e, CallPrefixes prefixes) {
   std::string out;
-  print(e, out);
+  print(e, prefixes, out);
   return out;
 }
 

@@ -11,4 +11,10 @@ namespace jitexpr {
 
 std::string print_expr(const ast::Expr& e);
 
+// What print_expr does with a call's module prefix. In an expression it is spelling only
+// (`np.sin` is `sin`) and is dropped. In a kernel module a bare name may be one of the module's own
+// functions (`def random(): ...` against `random.random()`), so kernels keep it as written.
+enum class CallPrefixes { Drop, Keep };
+std::string print_expr(const ast::Expr& e, CallPrefixes prefixes);
+
 }  // namespace jitexpr

@@ -153,10 +153,22 @@ bool Lexer::handle_line_start(Token& out) {
     }
     pos_ = p;
     at_line_start_ = false;
-    (void)width1;
+    std::size_t line_begin = p;
+    while (line_begin > 0 && text_[line_begin - 1] != '\n') --line_begin;
+    auto inconsistent = [&] { return error(line_begin, p, "inconsistent use of tabs and spaces in indentation"); };
     int current = indents_.back();
+    if (width8 == current) {
+      if (width1 == alt_indents_.back()) return false;
+      out = inconsistent();
+      return true;
+    }
     if (width8 > current) {
+      if (width1 <= alt_indents_.back()) {
+        out = inconsistent();
+        return true;
+      }
       indents_.push_back(width8);
+      alt_indents_.push_back(width1);
       out = make(Tok::Indent, p - 0);
       out.range = {static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(p)};
       return true;
@@ -165,12 +177,15 @@ bool Lexer::handle_line_start(Token& out) {
       int dedents = 0;
       while (indents_.back() > width8) {
         indents_.pop_back();
+        alt_indents_.pop_back();
         ++dedents;
       }
       if (indents_.back() != width8) {
-        std::size_t line_begin = p;
-        while (line_begin > 0 && text_[line_begin - 1] != '\n') --line_begin;
         out = error(line_begin, p, "unindent does not match any outer indentation level");
+        return true;
+      }
+      if (alt_indents_.back() != width1) {
+        out = inconsistent();
         return true;
       }
       pending_dedents_ = dedents - 1;
@@ -198,13 +213,15 @@ Token Lexer::next() {
   skip_space_and_comments();
   std::size_t begin = pos_;
   if (pos_ >= text_.size()) {
-    if (mode_ == LexMode::Module) {
+    // A bracket left open runs to the end: no NEWLINE or DEDENT, so the parser reports the bracket.
+    if (mode_ == LexMode::Module && bracket_depth_ == 0) {
       if (emitted_any_ && !at_line_start_) {
         at_line_start_ = true;
         return make(Tok::Newline, begin);
       }
       if (indents_.size() > 1) {
         indents_.pop_back();
+        alt_indents_.pop_back();
         return make(Tok::Dedent, begin);
       }
     }
@@ -223,6 +240,10 @@ Token Lexer::next() {
   }
   if (c == '\'' || c == '"') return lex_string(begin, 0);
   if (is_ident_start(c)) return lex_identifier(begin);
+  if (c == '@' && mode_ == LexMode::Module) {
+    ++pos_;
+    return make(Tok::At, begin);
+  }
   for (const Punct& p : kPuncts) {
     if (text_.substr(pos_, p.text.size()) == p.text) {
       pos_ += p.text.size();

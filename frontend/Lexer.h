@@ -42,7 +42,11 @@ class Lexer {
   int bracket_depth_ = 0;
   bool at_line_start_ = true;
   bool emitted_any_ = false;  // a NEWLINE is only emitted after a line with content
+  // The open blocks' indentation, with tabs to multiples of 8 columns; alt_indents_ holds the same
+  // lines measured with a tab as one column. Python's rule: if the two measures order lines
+  // differently, the indentation depends on the tab size and is an error.
   std::vector<int> indents_{0};
+  std::vector<int> alt_indents_{0};
   int pending_dedents_ = 0;
   std::size_t pending_pos_ = 0;
 };

@@ -21,4 +21,21 @@ inline constexpr int kMaxOperands = 256;
 // may read fits.
 inline constexpr int kMaxNestingDepth = kMaxOperands;
 
+// Kernel modules (frontend/ModuleParser.h).
+
+// Longest kernel module text accepted: about 20,000 lines of code. Like kMaxExpressionLength, it
+// bounds the work one call can make the compiler do; source ranges are 32-bit offsets.
+inline constexpr std::size_t kMaxModuleLength = 1'000'000;
+
+// Most statements in one function, counting those in nested blocks (an `elif` is an `if` of its
+// own). Type inference and code generation are linear in it, and LLVM's optimizer is not: a
+// generated kernel beyond this should be split into functions.
+inline constexpr int kMaxStatementsPerFunction = 10'000;
+
+// Deepest nesting of blocks: a function's body is depth 1, an `if` in it opens depth 2. An `elif` is
+// an `if` in the else block, so each one of a chain is a level as well. The parser, type inference
+// and code generation recurse once per block, so this bounds their stack use; CPython's tokenizer
+// stops at 100 levels of indentation too.
+inline constexpr int kMaxBlockDepth = 100;
+
 }  // namespace jitexpr

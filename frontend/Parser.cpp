@@ -36,8 +36,9 @@ bool infix_op(Tok t, BinOp& op) {
   }
 }
 
-bool is_module_prefix(const std::string& name) {
-  return name == "np" || name == "numpy" || name == "math" || name == "cmath";
+bool is_module_prefix(const std::string& name, LexMode mode) {
+  return name == "np" || name == "numpy" || name == "math" || name == "cmath" ||
+         (mode == LexMode::Module && name == "random");
 }
 
 bool is_augmented_assign(Tok t) {
@@ -87,7 +88,7 @@ ast::ExprPtr parse_expression(const Source& src) {
   return e;
 }
 
-Parser::Parser(const Source& src, LexMode mode) : src_(src), lexer_(src, mode) {
+Parser::Parser(const Source& src, LexMode mode) : src_(src), mode_(mode), lexer_(src, mode) {
   advance();
   has_prev_ = false;  // the first token has none before it
 }
@@ -175,6 +176,7 @@ void Parser::fail_after_operand(std::string_view expected) const {
     case Tok::KwFor: fail(tok_.range, "comprehensions are not supported in expressions");
     case Tok::Assign: fail(tok_.range, "assignment is not an expression; use '==' to compare");
     case Tok::Comma: fail(tok_.range, "tuples are not supported in expressions");
+    case Tok::At: fail(tok_.range, "matrix products are not supported ('*' multiplies element-wise)");
     case Tok::RParen:
     case Tok::RBracket:
       if (open_.empty()) fail(tok_.range, "unmatched '" + word + "'");
@@ -321,11 +323,16 @@ Parser::Nested Parser::parse_attribute(Nested object) {
   skip();
   SourceRange r = join(object.range, name_range);
   if (const auto* module = object.expr->as<ast::Name>();
-      module && is_module_prefix(module->id) && tok_.kind != Tok::LParen && name != "real" && name != "imag") {
+      module && is_module_prefix(module->id, mode_) && tok_.kind != Tok::LParen && name != "real" && name != "imag") {
     fail_module_attribute(module->id, name, r);
   }
   int depth = object.depth + 1;
   return nested(std::make_unique<ast::Attribute>(r, std::move(object.expr), std::move(name), name_range), depth, name_range);
+}
+
+ast::ExprPtr Parser::parse_call_of(ast::ExprPtr callee) {
+  SourceRange r = callee->range;
+  return parse_call({std::move(callee), 0, r}).expr;
 }
 
 // arguments = (argument ("," argument)* ","?)?
@@ -372,13 +379,16 @@ Parser::Nested Parser::parse_call(Nested callee) {
 Parser::Callee Parser::callee_of(const Nested& callee) const {
   if (const auto* n = callee.expr->as<ast::Name>()) return {{}, n->id, n->range};
   if (const auto* attr = callee.expr->as<ast::Attribute>()) {
-    if (const auto* module = attr->object->as<ast::Name>(); module && is_module_prefix(module->id)) {
+    if (const auto* module = attr->object->as<ast::Name>(); module && is_module_prefix(module->id, mode_)) {
       return {module->id, attr->attr, attr->attr_range};
     }
   }
   if (callee.expr->as<ast::IntLit>() || callee.expr->as<ast::FloatLit>() || callee.expr->as<ast::ImagLit>()) {
     fail(callee.range, "'" + src_.text.substr(callee.range.begin, callee.range.end - callee.range.begin) +
                            "' is not a function; use '*' to multiply");
+  }
+  if (mode_ == LexMode::Module) {
+    fail(callee.range, "only functions can be called, by name or with a 'np.', 'numpy.', 'math.', 'cmath.' or 'random.' prefix");
   }
   fail(callee.range, "only functions can be called, by name or with a 'np.', 'numpy.', 'math.' or 'cmath.' prefix");
 }
@@ -508,8 +518,9 @@ void Parser::fail_repeated_keyword(const ast::Keyword& keyword) const {
 }
 
 void Parser::fail_module_attribute(const std::string& module, const std::string& name, SourceRange range) const {
+  std::string example = module == "random" ? "random.random()" : module + ".sin(x)";
   fail(range, "'" + module + "." + name + "' is not supported; a '" + module + ".' prefix only names a function to call, as in " +
-                  module + ".sin(x)");
+                  example);
 }
 
 }  // namespace jitexpr

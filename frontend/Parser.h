@@ -23,13 +23,21 @@ class Parser {
   ast::ExprPtr parse_expr();
   // Throws SyntaxError unless the next token is End.
   void expect_end();
+  // call = callee "(" arguments ")", for a callee that the caller has read itself (a decorator's
+  // name in a kernel module); the next token is the "(".
+  ast::ExprPtr parse_call_of(ast::ExprPtr callee);
 
   const Token& peek() const { return tok_; }
+  // The token before peek(): where a statement ends, or where a missing ':' belongs.
+  SourceRange prev_range() const { return prev_range_; }
   Token advance();
   bool accept(Tok kind);
   Token expect(Tok kind, std::string_view what);
   [[noreturn]] void fail(SourceRange range, std::string message) const;
   [[noreturn]] void fail_unexpected(std::string_view expected) const;
+  // The token after a complete operand cannot continue it: says why, with hints for Python's
+  // words and for brackets that do not match. `expected` lists what could have come.
+  [[noreturn, gnu::noinline]] void fail_after_operand(std::string_view expected) const;
 
  private:
   // A parsed expression with its nesting depth (see kMaxNestingDepth) and its range, which takes in
@@ -77,9 +85,6 @@ class Parser {
   void open_bracket(const Token& t) { open_.push_back({t.kind, t.range}); }
   // Consumes the closing bracket of the innermost open one; returns its range.
   SourceRange close_bracket();
-  // The token after a complete operand cannot continue it: says why, with hints for Python's
-  // words and for brackets that do not match. `expected` lists what could have come.
-  [[noreturn, gnu::noinline]] void fail_after_operand(std::string_view expected) const;
   // A value was expected and the token is none.
   [[noreturn, gnu::noinline]] void fail_missing_value() const;
   [[noreturn, gnu::noinline]] void fail_not() const;
@@ -90,6 +95,7 @@ class Parser {
   std::string describe_token() const;
 
   const Source& src_;
+  LexMode mode_;  // Module mode also knows the 'random.' prefix (random.random(), random.uniform())
   Lexer lexer_;
   Token tok_;
   // The token before tok_, for messages such as "expected a value after '+'".

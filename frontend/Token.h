@@ -10,6 +10,7 @@
 namespace jitexpr {
 
 // X(Name, spelling). Keywords are lexed as their own kinds; an operator's spelling is its text.
+// `@` (At) is a token in Module mode only, where it starts a decorator; expressions reject it.
 #define JITEXPR_TOKENS(X)                                                                  \
   X(End, "end of input") X(Error, "error") X(Newline, "newline") X(Indent, "indent")        \
   X(Dedent, "dedent") X(Identifier, "name") X(Int, "integer") X(Float, "float")            \
@@ -23,7 +24,7 @@ namespace jitexpr {
   X(PlusAssign, "+=") X(MinusAssign, "-=") X(StarAssign, "*=") X(SlashAssign, "/=")         \
   X(SlashSlashAssign, "//=") X(PercentAssign, "%=") X(StarStarAssign, "**=")               \
   X(AmpAssign, "&=") X(PipeAssign, "|=") X(CaretAssign, "^=") X(LessLessAssign, "<<=")     \
-  X(GreaterGreaterAssign, ">>=")                                                           \
+  X(GreaterGreaterAssign, ">>=") X(At, "@")                                                \
   X(KwAnd, "and") X(KwOr, "or") X(KwNot, "not") X(KwTrue, "True") X(KwFalse, "False")      \
   X(KwNone, "None") X(KwDef, "def") X(KwReturn, "return") X(KwIf, "if") X(KwElif, "elif")  \
   X(KwElse, "else") X(KwWhile, "while") X(KwFor, "for") X(KwIn, "in") X(KwBreak, "break") \
