@@ -79,7 +79,8 @@ template <typename T> class CodeCache {
     }
   }
 
-  RuntimeStats stats() const {
+  // `extra` may add to an entry's figures from its value (hits counted outside the cache).
+  RuntimeStats stats(const std::function<void(const T&, CacheEntryStats&)>& extra = {}) const {
     std::lock_guard<std::mutex> lock(mutex_);
     RuntimeStats s;
     s.hits = hits_;
@@ -87,7 +88,9 @@ template <typename T> class CodeCache {
     s.evictions = evictions_;
     for (const std::string& key : lru_) {
       const Slot& slot = *map_.at(key);
-      if (slot.ready) s.entries.push_back(slot.stats);
+      if (!slot.ready) continue;
+      s.entries.push_back(slot.stats);
+      if (extra) extra(*slot.value, s.entries.back());
     }
     return s;
   }

@@ -34,6 +34,30 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
+struct Compiled;
+
+// What one evaluation of a text was specialized for, and everything derived from it: when the next
+// evaluation of the same text brings arrays of the same dtypes, shapes and strides, it skips the
+// binding, planning, key building and cache lookup and goes straight to the kernel.
+struct FastPath {
+  struct Signature {
+    DType dtype;
+    std::size_t itemsize;
+    Shape shape;
+    Strides strides;
+  };
+  std::vector<Signature> operands;
+  std::optional<Signature> out;  // when the caller gave out=
+  IterationPlan plan;            // with the output's strides final
+  Shape out_shape;
+  std::shared_ptr<const Compiled> compiled;
+
+  static bool same(const Signature& s, const Array& a) {
+    return s.dtype == a.dtype() && s.itemsize == a.itemsize() && s.shape == a.shape() && s.strides == a.strides();
+  }
+  static Signature of(const Array& a) { return {a.dtype(), a.itemsize(), a.shape(), a.strides()}; }
+};
+
 // An expression as parsed once: its source, AST, canonical text and variables.
 struct Parsed {
   SourcePtr src;
@@ -43,6 +67,8 @@ struct Parsed {
   std::optional<ir::ReduceOp> reduction;
   std::optional<std::int64_t> axis;  // as written, not yet checked against the rank
   double parse_ms = 0;
+  mutable std::mutex fast_mutex;
+  mutable std::shared_ptr<const FastPath> fast;  // the last specialization used, if any
 };
 
 // The identity of the loaded libjitexpr: its path, size and modification time. A rebuilt library
@@ -61,6 +87,8 @@ struct Compiled {
   // Measured cost of one element on one thread, refined after every serial run; it decides when
   // an evaluation is big enough to wake other threads.
   mutable std::atomic<double> ns_per_element{1.0};
+  // Evaluations that reused this kernel through a FastPath, never touching the cache.
+  mutable std::atomic<std::uint64_t> fast_hits{0};
 };
 
 // A first guess at the cost of one element before any run is measured: memory traffic plus the
@@ -280,7 +308,39 @@ struct Runtime::Impl {
     });
   }
 
+  // The operands of `parsed` from the bindings, if they match its fast path; else nothing.
+  static std::shared_ptr<const FastPath> match_fast_path(const Parsed& parsed, const Bindings& bindings, const Array* out,
+                                                         std::vector<Array>& operands) {
+    std::shared_ptr<const FastPath> fast;
+    {
+      std::lock_guard<std::mutex> lock(parsed.fast_mutex);
+      fast = parsed.fast;
+    }
+    if (!fast || fast->out.has_value() != (out != nullptr)) return nullptr;
+    if (out && !FastPath::same(*fast->out, *out)) return nullptr;
+    operands.clear();
+    operands.reserve(parsed.variables.size());
+    for (std::size_t i = 0; i < parsed.variables.size(); ++i) {
+      const Value* found = nullptr;
+      for (const auto& [name, value] : bindings) {
+        if (name == parsed.variables[i].name) found = &value;
+      }
+      if (!found) return nullptr;  // the slow path reports it
+      operands.push_back(found->if_array() ? *found->if_array() : found->array());
+      if (!FastPath::same(fast->operands[i], operands.back())) return nullptr;
+    }
+    return fast;
+  }
+
   Array evaluate(std::string_view text, const Bindings& bindings, const Array* out_arg) {
+    std::shared_ptr<const Parsed> parsed = parse(text);
+    std::vector<Array> operands;
+    std::shared_ptr<const FastPath> fast = match_fast_path(*parsed, bindings, out_arg, operands);
+    if (fast) {
+      fast->compiled->fast_hits.fetch_add(1, std::memory_order_relaxed);
+      Array out = out_arg ? *out_arg : Array::empty(fast->compiled->program.result_type(), fast->out_shape);
+      return run(*parsed, *fast->compiled, fast->plan, operands, out);
+    }
     Prepared prep = prepare(text, bindings, out_arg);
     std::shared_ptr<const Compiled> c = compiled(prep);
     DType result = c->program.result_type();
@@ -293,15 +353,31 @@ struct Runtime::Impl {
     if (!out_arg) {
       for (std::int64_t& s : plan.strides[0]) s *= static_cast<std::int64_t>(dtype_size(result));
     }
+    auto memo = std::make_shared<FastPath>();
+    for (const Array& a : prep.operands) memo->operands.push_back(FastPath::of(a));
+    if (out_arg) memo->out = FastPath::of(*out_arg);
+    memo->plan = plan;
+    memo->out_shape = prep.out_shape;
+    memo->compiled = c;
+    {
+      std::lock_guard<std::mutex> lock(prep.parsed->fast_mutex);
+      prep.parsed->fast = std::move(memo);
+    }
+    return run(*prep.parsed, *c, plan, prep.operands, out);
+  }
+
+  Array run(const Parsed& parsed, const Compiled& compiled_kernel, const IterationPlan& plan,
+            const std::vector<Array>& operands, Array& out) {
+    const Compiled* c = &compiled_kernel;
     std::int32_t flags;
     std::int64_t elements = shape_size(plan.loop_shape);
     bool parallel = pool.threads() > 1 && static_cast<double>(elements) * c->ns_per_element.load() > kParallelMinNs;
     ThreadPool* use = parallel ? &pool : nullptr;
     auto t0 = std::chrono::steady_clock::now();
     if (const ir::Reduce* red = c->program.reduction()) {
-      flags = run_reduction(c->kernel->reduce(), *red, plan, prep.operands, out, use);
+      flags = run_reduction(c->kernel->reduce(), *red, plan, operands, out, use);
     } else {
-      flags = run_elementwise(c->kernel->elementwise(), plan, prep.operands, out, use);
+      flags = run_elementwise(c->kernel->elementwise(), plan, operands, out, use);
     }
     if (!parallel && elements >= 4096) {
       // Learn the real cost from serial runs big enough to time.
@@ -309,7 +385,7 @@ struct Runtime::Impl {
       c->ns_per_element.store(0.75 * c->ns_per_element.load() + 0.25 * measured);
     }
     if (flags & codegen::kFlagNegativeIntPower) {
-      const Source& src = *prep.parsed->src;
+      const Source& src = *parsed.src;
       fail_at(ErrorKind::Value, src, {0, static_cast<std::uint32_t>(src.text.size())},
               "integers to negative integer powers are not allowed");
     }
@@ -345,7 +421,13 @@ void Runtime::set_num_threads(int threads) { impl_->pool.set_threads(threads); }
 int Runtime::num_threads() const { return impl_->pool.threads(); }
 
 RuntimeStats Runtime::stats() const {
-  RuntimeStats s = impl_->cache.stats();
+  std::uint64_t fast_hits = 0;
+  RuntimeStats s = impl_->cache.stats([&](const Compiled& c, CacheEntryStats& e) {
+    std::uint64_t n = c.fast_hits.load(std::memory_order_relaxed);
+    e.hits += n;
+    fast_hits += n;
+  });
+  s.hits += fast_hits;
   if (const DiskCache* disk = impl_->disk.get()) {
     DiskCacheInfo info = disk->info();
     s.disk_enabled = true;

@@ -36,6 +36,8 @@ class Value {
   template <typename T> T as() const;
   // The array, or a 0-d array holding the scalar.
   Array array() const;
+  // The array without copying it, or nullptr for a scalar.
+  const Array* if_array() const { return std::get_if<Array>(&v_); }
 
   // "3.5", "(1+2j)", "True", or the array's numpy-like rendering.
   std::string to_string() const;
