@@ -159,3 +159,35 @@ TEST(Runtime, NegativeRuntimeIntegerPowerIsAValueError) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace jitexpr;
+
+TEST(RuntimeFastPath, RepeatedCallsCountAsHitsAndFollowChangingArrays) {
+  Runtime rt;
+  Array a = Array::arange(8, DType::Float64);
+  Array b = Array::arange(8, DType::Int32);
+  for (int i = 0; i < 5; ++i) rt.evaluate("a * 2", {{"a", a}});
+  RuntimeStats s = rt.stats();
+  EXPECT_EQ(s.misses, 1u);
+  EXPECT_EQ(s.hits, 4u);
+  ASSERT_EQ(s.entries.size(), 1u);
+  EXPECT_EQ(s.entries[0].hits, 4u);
+  // Another dtype, another shape, a strided view, back again: each gets its own right answer.
+  Array rb = rt.evaluate("a * 2", {{"a", b}});
+  EXPECT_EQ(rb.dtype(), DType::Int32);
+  EXPECT_EQ(rb.data<std::int32_t>()[7], 14);
+  Array m = Array::arange(12, DType::Float64).reshape({3, 4});
+  Array rm = rt.evaluate("a * 2", {{"a", m}});
+  EXPECT_EQ(rm.shape(), (Shape{3, 4}));
+  Array col = Array::view(m.raw_data(), DType::Float64, {3}, {32});
+  Array rc = rt.evaluate("a * 2", {{"a", col}});
+  EXPECT_EQ(rc.data<double>()[2], 16.0);
+  Array ra = rt.evaluate("a * 2", {{"a", a}});
+  EXPECT_EQ(ra.data<double>()[7], 14.0);
+  // A missing binding is still reported, even after fast calls.
+  EXPECT_THROW(rt.evaluate("a * 2", {{"b", a}}), NameError);
+}
+
+}  // namespace
