@@ -172,7 +172,7 @@ class Inferrer {
 
   void check_arity(const ast::Call& c, int arity) {
     if (static_cast<int>(c.args.size()) != arity) {
-      fail(ErrorKind::Type, c.range,
+      fail(ErrorKind::Type, SourceRange{c.callee_range.begin, c.range.end},
            fmt::format("{}() takes {} argument{} ({} given)", c.callee, arity, arity == 1 ? "" : "s", c.args.size()));
     }
   }
@@ -189,8 +189,10 @@ class Inferrer {
       NodePtr x = expr(*c.args[1]);
       NodePtr y = expr(*c.args[2]);
       if (cond->type == DType::Bytes) fail(ErrorKind::Type, c.args[0]->range, "where() needs a boolean condition, not 'bytes'");
-      if (x->type == DType::Bytes || y->type == DType::Bytes) {
-        fail(ErrorKind::Type, c.range, "where() chooses between numbers, not 'bytes'");
+      for (std::size_t i : {std::size_t{1}, std::size_t{2}}) {
+        if ((i == 1 ? x : y)->type == DType::Bytes) {
+          fail(ErrorKind::Type, c.args[i]->range, fmt::format("where() argument {} must be numeric, not 'bytes'", i + 1));
+        }
       }
       DType t = promote(x->type, y->type);
       return Select::make(cast_to(DType::Bool, cond), cast_to(t, x), cast_to(t, y), c.range);
@@ -265,7 +267,8 @@ class Inferrer {
   NodePtr reduction(const ast::Call& c) {
     ReduceOp op = *reduce_from_name(c.callee);
     if (c.args.size() != 1) {
-      fail(ErrorKind::Type, c.range, fmt::format("{}() takes 1 argument and an optional axis ({} given)", c.callee,
+      fail(ErrorKind::Type, SourceRange{c.callee_range.begin, c.range.end},
+           fmt::format("{}() takes 1 argument and an optional axis ({} given)", c.callee,
                                                  c.args.size()));
     }
     std::optional<int> axis;
@@ -285,7 +288,7 @@ class Inferrer {
       axis = static_cast<int>(a < 0 ? a + rank : a);
     }
     NodePtr x = expr(*c.args[0]);
-    if (x->type == DType::Bytes) fail(ErrorKind::Type, c.args[0]->range, fmt::format("cannot {} 'bytes'", c.callee));
+    if (x->type == DType::Bytes) fail(ErrorKind::Type, c.args[0]->range, fmt::format("{}() argument 1 must be numeric, not 'bytes'", c.callee));
     if ((op == ReduceOp::Min || op == ReduceOp::Max) && is_complex(x->type)) {
       fail(ErrorKind::Type, c.args[0]->range, fmt::format("{}() of complex numbers is not defined: they have no order", c.callee));
     }
