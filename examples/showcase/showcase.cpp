@@ -48,7 +48,8 @@ int main(int argc, char** argv) {
       {"sum(a*b)", [](double x, double y, double) { return x * y; }, true},
   };
 
-  std::printf("jitexpr showcase: %lld float64 elements per operand, one thread\n\n", static_cast<long long>(n));
+  std::printf("jitexpr showcase: %lld float64 elements per operand, %d thread%s\n\n", static_cast<long long>(n),
+              rt.num_threads(), rt.num_threads() == 1 ? "" : "s");
   std::printf("%-30s %14s %14s %12s  %s\n", "expression", "first call", "warm (median)", "ns/element", "check");
   bool all_ok = true;
   for (const Case& k : cases) {
