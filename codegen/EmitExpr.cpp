@@ -5,6 +5,7 @@
 
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/MDBuilder.h>
 
 #include <cassert>
 #include <cmath>
@@ -53,6 +54,11 @@ class ExprEmitter {
     flags_ = b_.CreateAlloca(b_.getInt32Ty(), nullptr, "flags");
     b_.CreateStore(b_.getInt32(0), flags_);
 
+    if (!red) {
+      llvm::MDBuilder mdb(ctx_);
+      llvm::MDNode* domain = mdb.createAnonymousAliasScopeDomain("jitexpr.slots");
+      for (std::size_t k = 0; k < p_.operands.size() + 1; ++k) scopes_.push_back(mdb.createAnonymousAliasScope(domain));
+    }
     // Base pointers and run-time strides, read once.
     std::size_t slots = p_.operands.size() + 1;
     bases_.resize(slots);
@@ -141,14 +147,38 @@ class ExprEmitter {
   }
   llvm::Type* mem_type(DType t) { return t == DType::Bool ? b_.getInt8Ty() : part_type(t); }
 
+  // Alias scopes: the output and each operand are separate memory. The runtime guarantees it,
+  // except that an output may be exactly an input (same address and strides: `a = a * 2`), which
+  // an element-wise loop that reads element i before writing element i handles correctly. Without
+  // these, LLVM's run-time overlap check sends every in-place evaluation to the scalar loop.
+  void set_alias_tags(std::size_t slot) {
+    if (scopes_.empty()) return;
+    if (slot == 0) {
+      tag_scope_ = llvm::MDNode::get(ctx_, {scopes_[0]});
+      std::vector<llvm::Metadata*> others(scopes_.begin() + 1, scopes_.end());
+      tag_noalias_ = llvm::MDNode::get(ctx_, others);
+    } else {
+      tag_scope_ = llvm::MDNode::get(ctx_, {scopes_[slot]});
+      tag_noalias_ = llvm::MDNode::get(ctx_, {scopes_[0]});
+    }
+  }
+  void clear_alias_tags() { tag_scope_ = tag_noalias_ = nullptr; }
+  template <typename I> I* tagged(I* inst) {
+    if (tag_scope_) {
+      inst->setMetadata(llvm::LLVMContext::MD_alias_scope, tag_scope_);
+      inst->setMetadata(llvm::LLVMContext::MD_noalias, tag_noalias_);
+    }
+    return inst;
+  }
+
   Val load_typed(llvm::Value* addr, DType t) {
     llvm::Type* mt = mem_type(t);
     if (is_complex(t)) {
-      llvm::Value* re = b_.CreateLoad(mt, addr);
-      llvm::Value* im = b_.CreateLoad(mt, b_.CreateConstInBoundsGEP1_64(mt, addr, 1));
+      llvm::Value* re = tagged(b_.CreateLoad(mt, addr));
+      llvm::Value* im = tagged(b_.CreateLoad(mt, b_.CreateConstInBoundsGEP1_64(mt, addr, 1)));
       return {re, im};
     }
-    llvm::Value* v = b_.CreateLoad(mt, addr);
+    llvm::Value* v = tagged(b_.CreateLoad(mt, addr));
     if (t == DType::Bool) v = b_.CreateICmpNE(v, b_.getInt8(0));
     return {v, nullptr};
   }
@@ -156,12 +186,12 @@ class ExprEmitter {
   void store_typed(llvm::Value* addr, Val v, DType t) {
     llvm::Type* mt = mem_type(t);
     if (is_complex(t)) {
-      b_.CreateStore(v.v, addr);
-      b_.CreateStore(v.im, b_.CreateConstInBoundsGEP1_64(mt, addr, 1));
+      tagged(b_.CreateStore(v.v, addr));
+      tagged(b_.CreateStore(v.im, b_.CreateConstInBoundsGEP1_64(mt, addr, 1)));
       return;
     }
     llvm::Value* x = t == DType::Bool ? b_.CreateZExt(v.v, b_.getInt8Ty()) : v.v;
-    b_.CreateStore(x, addr);
+    tagged(b_.CreateStore(x, addr));
   }
 
   // The address of element `i` of slot `s` (0: the output, 1 + k: operand k).
@@ -182,10 +212,18 @@ class ExprEmitter {
     DType t = p_.operands[s - 1].dtype;
     llvm::Value* addr = address(s, i);
     if (t == DType::Bytes) return {addr, b_.getInt64(p_.operands[s - 1].itemsize)};
-    return load_typed(addr, t);
+    set_alias_tags(s);
+    Val v = load_typed(addr, t);
+    clear_alias_tags();
+    return v;
   }
 
-  void store_at(std::size_t s, llvm::Value* i, Val v, DType t) { store_typed(address(s, i), v, t); }
+  void store_at(std::size_t s, llvm::Value* i, Val v, DType t) {
+    llvm::Value* addr = address(s, i);
+    set_alias_tags(s);
+    store_typed(addr, v, t);
+    clear_alias_tags();
+  }
 
   // ---- helpers for calls ----
 
@@ -684,6 +722,9 @@ class ExprEmitter {
   llvm::Value* flags_ = nullptr;
   llvm::Value* index_ = nullptr;
   std::vector<llvm::Value*> bases_;
+  std::vector<llvm::Metadata*> scopes_;  // per slot, element-wise kernels only
+  llvm::MDNode* tag_scope_ = nullptr;
+  llvm::MDNode* tag_noalias_ = nullptr;
   std::vector<llvm::Value*> strides_;
   std::unordered_map<int, Val> scalar_vals_;
   std::unordered_map<const ir::Node*, Val> memo_;

@@ -38,6 +38,30 @@ Strides broadcast_strides(const Array& a, const Shape& shape) {
   return out;
 }
 
+namespace {
+// The byte range [lo, hi) an array's elements occupy.
+std::pair<const char*, const char*> extent(const Array& a) {
+  const char* base = static_cast<const char*>(a.raw_data());
+  std::int64_t lo = 0, hi = 0;
+  for (int d = 0; d < a.ndim(); ++d) {
+    std::int64_t n = a.shape()[static_cast<std::size_t>(d)];
+    if (n == 0) return {base, base};
+    std::int64_t span = (n - 1) * a.strides()[static_cast<std::size_t>(d)];
+    (span < 0 ? lo : hi) += span;
+  }
+  return {base + lo, base + hi + static_cast<std::int64_t>(a.itemsize())};
+}
+}  // namespace
+
+bool overlaps_partially(const Array& out, const Array& in) {
+  auto [olo, ohi] = extent(out);
+  auto [ilo, ihi] = extent(in);
+  if (olo == ohi || ilo == ihi || ohi <= ilo || ihi <= olo) return false;
+  bool same = in.raw_data() == out.raw_data() && in.shape() == out.shape() && in.strides() == out.strides() &&
+              in.dtype() == out.dtype();
+  return !same;
+}
+
 IterationPlan make_plan(const std::vector<Array>& operands, const Shape& result_shape,
                         const std::optional<Strides>& out_strides, std::size_t out_itemsize,
                         std::optional<int> reduce_axis) {

@@ -27,6 +27,11 @@ Shape broadcast_shapes(const std::vector<Shape>& shapes);
 // The strides of `a` stretched to `shape` (zero along broadcast dimensions).
 Strides broadcast_strides(const Array& a, const Shape& shape);
 
+// True when `in` shares memory with `out` without being exactly it (same address, shape and
+// strides). The compiled loops assume operands never overlap the output otherwise, so such an
+// input is copied first, as numpy does.
+bool overlaps_partially(const Array& out, const Array& in);
+
 // A plan for an element-wise evaluation writing into `out` (whose shape is the result shape), or,
 // for a reduction (out_strides empty), over the result shape with `reduce_axis` (if any) moved
 // innermost and never merged with the others.

@@ -332,7 +332,20 @@ struct Runtime::Impl {
     return fast;
   }
 
-  Array evaluate(std::string_view text, const Bindings& bindings, const Array* out_arg) {
+  Array evaluate(std::string_view text, const Bindings& bindings_arg, const Array* out_arg) {
+    // An input that overlaps the output without being exactly it is read from a copy.
+    const Bindings* use_bindings = &bindings_arg;
+    Bindings copied;
+    if (out_arg) {
+      for (std::size_t i = 0; i < bindings_arg.size(); ++i) {
+        const Array* in = bindings_arg[i].second.if_array();
+        if (!in || !overlaps_partially(*out_arg, *in)) continue;
+        if (copied.empty()) copied = bindings_arg;
+        copied[i].second = Value(in->copy());
+        use_bindings = &copied;
+      }
+    }
+    const Bindings& bindings = *use_bindings;
     std::shared_ptr<const Parsed> parsed = parse(text);
     std::vector<Array> operands;
     std::shared_ptr<const FastPath> fast = match_fast_path(*parsed, bindings, out_arg, operands);

@@ -191,3 +191,33 @@ TEST(RuntimeFastPath, RepeatedCallsCountAsHitsAndFollowChangingArrays) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace jitexpr;
+
+TEST(RuntimeOverlap, OutputOverlappingAnInputPartiallyReadsACopy) {
+  Runtime rt;
+  // out is a[1:], the input a[:-1]: a shift by one element, as numpy computes it.
+  Array a = Array::arange(1000, DType::Float64);
+  double* d = a.data<double>();
+  Array in = Array::view(d, DType::Float64, {999});
+  Array out = Array::view(d + 1, DType::Float64, {999});
+  rt.evaluate("x * 2", {{"x", in}}, out);
+  EXPECT_EQ(d[0], 0.0);
+  for (int i = 1; i < 1000; ++i) ASSERT_EQ(d[i], 2.0 * (i - 1)) << i;
+}
+
+TEST(RuntimeOverlap, ExactInPlaceIsVectorizedAndRight) {
+  Runtime rt;
+  Array a = Array::arange(100003, DType::Float64);
+  rt.evaluate("a * 2 + 1", {{"a", a}}, a);
+  for (int i = 0; i < 100003; ++i) ASSERT_EQ(a.data<double>()[i], 2.0 * i + 1) << i;
+  // The loop carries no run-time overlap check that the in-place case would fail.
+  std::string llvm = rt.dump_llvm("a * 2 + 1", {{"a", a}});
+  EXPECT_NE(llvm.find("<4 x double>"), std::string::npos);
+  EXPECT_EQ(llvm.find("diff.check"), std::string::npos) << llvm;
+  EXPECT_EQ(llvm.find("found.conflict"), std::string::npos) << llvm;
+}
+
+}  // namespace
