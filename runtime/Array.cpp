@@ -2,6 +2,8 @@
 #include <jitexpr/Array.h>
 #include <jitexpr/Error.h>
 
+#include "runtime/DTypeDispatch.h"
+
 #include <fmt/format.h>
 
 #include <cstdlib>
@@ -55,25 +57,8 @@ template <typename T> void fill_as(void* p, std::int64_t n, std::complex<double>
   for (std::int64_t i = 0; i < n; ++i) d[i] = x;
 }
 
-// Calls f with a typed pointer-sized tag for dtype; used by fill, element access and astype.
 template <typename F> decltype(auto) dispatch(DType t, F&& f) {
-  switch (t) {
-    case DType::Bool: return f(bool{});
-    case DType::Int8: return f(std::int8_t{});
-    case DType::Int16: return f(std::int16_t{});
-    case DType::Int32: return f(std::int32_t{});
-    case DType::Int64: return f(std::int64_t{});
-    case DType::UInt8: return f(std::uint8_t{});
-    case DType::UInt16: return f(std::uint16_t{});
-    case DType::UInt32: return f(std::uint32_t{});
-    case DType::UInt64: return f(std::uint64_t{});
-    case DType::Float32: return f(float{});
-    case DType::Float64: return f(double{});
-    case DType::Complex64: return f(std::complex<float>{});
-    case DType::Complex128: return f(std::complex<double>{});
-    case DType::Bytes: break;
-  }
-  throw TypeError("this operation does not support bytes arrays");
+  return dispatch_dtype(t, std::forward<F>(f), "this operation does not support bytes arrays");
 }
 
 template <typename T> std::complex<double> to_complex(const void* p) {
@@ -139,21 +124,8 @@ Array Array::empty(DType dtype, Shape shape, std::size_t itemsize) {
 }
 
 Array Array::zeros(DType dtype, Shape shape, std::size_t itemsize) {
-  Array a{Uninit{}};
-  a.dtype_ = dtype;
-  a.itemsize_ = checked_itemsize(dtype, itemsize);
-  if (shape.size() > static_cast<std::size_t>(kMaxRank)) {
-    throw ValueError(fmt::format("an array has at most {} dimensions, not {}", kMaxRank, shape.size()));
-  }
-  std::int64_t n = shape_size(shape);
-  if (static_cast<std::uint64_t>(n) > std::numeric_limits<std::size_t>::max() / 2 / a.itemsize_) {
-    throw ValueError(fmt::format("an array of shape {} is too large to allocate", shape_string(shape)));
-  }
-  a.strides_ = c_strides(shape, a.itemsize_);
-  a.shape_ = std::move(shape);
-  a.buffer_ = allocate(static_cast<std::size_t>(n) * a.itemsize_);
-  a.data_ = a.buffer_.get();
-  std::memset(a.data_, 0, static_cast<std::size_t>(n) * a.itemsize_);
+  Array a = empty(dtype, std::move(shape), itemsize);
+  std::memset(a.data_, 0, a.nbytes());
   return a;
 }
 

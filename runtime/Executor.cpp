@@ -1,5 +1,7 @@
 #include "runtime/Executor.h"
 
+#include "runtime/DTypeDispatch.h"
+
 #include <jitexpr/Error.h>
 
 #include <fmt/format.h>
@@ -114,23 +116,7 @@ template <typename T> T combine(ir::ReduceOp op, T a, T b) {
 }
 
 template <typename F> decltype(auto) dispatch_acc(DType t, F&& f) {
-  switch (t) {
-    case DType::Bool: return f(bool{});
-    case DType::Int8: return f(std::int8_t{});
-    case DType::Int16: return f(std::int16_t{});
-    case DType::Int32: return f(std::int32_t{});
-    case DType::Int64: return f(std::int64_t{});
-    case DType::UInt8: return f(std::uint8_t{});
-    case DType::UInt16: return f(std::uint16_t{});
-    case DType::UInt32: return f(std::uint32_t{});
-    case DType::UInt64: return f(std::uint64_t{});
-    case DType::Float32: return f(float{});
-    case DType::Float64: return f(double{});
-    case DType::Complex64: return f(std::complex<float>{});
-    case DType::Complex128: return f(std::complex<double>{});
-    case DType::Bytes: break;
-  }
-  throw TypeError("bytes cannot be reduced");
+  return dispatch_dtype(t, std::forward<F>(f), "bytes cannot be reduced");
 }
 
 }  // namespace
