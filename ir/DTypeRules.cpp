@@ -39,6 +39,17 @@ std::string_view dtype_name(DType t) { return kInfo[static_cast<int>(t)].name; }
 
 std::size_t dtype_size(DType t) { return kInfo[static_cast<int>(t)].size; }
 
+std::string_view casting_name(Casting c) {
+  switch (c) {
+    case Casting::No: return "no";
+    case Casting::Equiv: return "equiv";
+    case Casting::Safe: return "safe";
+    case Casting::SameKind: return "same_kind";
+    case Casting::Unsafe: return "unsafe";
+  }
+  return "?";
+}
+
 std::optional<DType> dtype_from_name(std::string_view name) {
   for (int i = 0; i < kNumDTypes; ++i) {
     if (kInfo[i].name == name) return static_cast<DType>(i);
@@ -104,6 +115,56 @@ DType sum_type_for(DType t) {
   if (is_bool(t) || is_signed_int(t)) return DType::Int64;
   if (is_unsigned_int(t)) return DType::UInt64;
   return t;
+}
+
+namespace {
+// numpy's kind order for same_kind casting: bool < unsigned < signed < float < complex.
+int kind_rank(DType t) {
+  if (is_bool(t)) return 0;
+  if (is_unsigned_int(t)) return 1;
+  if (is_signed_int(t)) return 2;
+  if (is_float(t)) return 3;
+  return 4;
+}
+
+bool safe_cast(DType from, DType to) {
+  if (from == to || is_bool(from)) return true;
+  if (is_bool(to)) return false;
+  int bits = dtype_bits(from);
+  // The widest real type that holds every value of `from` exactly, for ints: float32 for up to
+  // 16 bits, float64 beyond (numpy counts int64 -> float64 as safe).
+  auto float_ok = [&](int float_bits) { return bits <= 16 ? float_bits >= 32 : float_bits >= 64; };
+  if (is_signed_int(from)) {
+    if (is_signed_int(to)) return dtype_bits(to) >= bits;
+    if (is_unsigned_int(to)) return false;
+    if (is_float(to)) return float_ok(dtype_bits(to));
+    return float_ok(dtype_bits(to) / 2);
+  }
+  if (is_unsigned_int(from)) {
+    if (is_unsigned_int(to)) return dtype_bits(to) >= bits;
+    if (is_signed_int(to)) return dtype_bits(to) > bits;
+    if (is_float(to)) return float_ok(dtype_bits(to));
+    return float_ok(dtype_bits(to) / 2);
+  }
+  if (is_float(from)) {
+    if (is_float(to)) return dtype_bits(to) >= bits;
+    if (is_complex(to)) return dtype_bits(to) / 2 >= bits;
+    return false;
+  }
+  return is_complex(to) && dtype_bits(to) >= bits;
+}
+}  // namespace
+
+bool can_cast(DType from, DType to, Casting casting) {
+  assert(is_numeric(from) && is_numeric(to));
+  switch (casting) {
+    case Casting::No:
+    case Casting::Equiv: return from == to;
+    case Casting::Safe: return safe_cast(from, to);
+    case Casting::SameKind: return safe_cast(from, to) || kind_rank(from) <= kind_rank(to);
+    case Casting::Unsafe: return true;
+  }
+  return false;
 }
 
 int dtype_bits(DType t) { return t == DType::Bool ? 1 : static_cast<int>(dtype_size(t) * 8); }

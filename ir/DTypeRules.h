@@ -25,6 +25,9 @@ DType complex_type_for(DType t);
 // unsigned integers in uint64, floating and complex types in themselves.
 DType sum_type_for(DType t);
 
+// numpy.can_cast(from, to, casting) for numeric dtypes.
+bool can_cast(DType from, DType to, Casting casting);
+
 // Bits in one element (bool counts as 1).
 int dtype_bits(DType t);
 

@@ -7,6 +7,7 @@
 #include "frontend/Limits.h"
 #include "frontend/Parser.h"
 #include "frontend/Variables.h"
+#include "ir/DTypeRules.h"
 #include "ir/Infer.h"
 #include "ir/Passes.h"
 #include "ir/Printer.h"
@@ -48,6 +49,7 @@ struct FastPath {
   };
   std::vector<Signature> operands;
   std::optional<Signature> out;  // when the caller gave out=
+  Casting casting = Casting::Safe;
   IterationPlan plan;            // with the output's strides final
   Shape out_shape;
   std::shared_ptr<const Compiled> compiled;
@@ -83,6 +85,7 @@ std::string library_build_id() {
 
 struct Compiled {
   ir::Program program;
+  DType natural_type = DType::Float64;  // the expression's own result type, before any out= cast
   std::unique_ptr<codegen::CompiledKernel> kernel;
   // Measured cost of one element on one thread, refined after every serial run; it decides when
   // an evaluation is big enough to wake other threads.
@@ -125,6 +128,7 @@ struct Prepared {
   IterationPlan plan;
   Shape out_shape;
   std::optional<int> axis;  // normalized
+  std::optional<DType> out_dtype;  // an element-wise result is converted to it
   std::string key;
 };
 
@@ -255,6 +259,10 @@ struct Runtime::Impl {
       key += fmt::format("|{}:{}:{}:{}:{}", info.name, dtype_name(info.dtype), layout_name(info.layout), info.rank,
                          info.itemsize);
     }
+    if (out && !parsed.reduction) {
+      prep.out_dtype = out->dtype();
+      key += fmt::format("|into:{}", dtype_name(out->dtype()));
+    }
     key += fmt::format("|out:{}|O{}", layout_name(out_layout), options.opt_level);
     prep.key = std::move(key);
     if (!axis_ok) {
@@ -264,11 +272,17 @@ struct Runtime::Impl {
     return prep;
   }
 
-  ir::Program typed_program(const Prepared& prep) {
+  ir::Program typed_program(const Prepared& prep, DType* natural = nullptr) {
     ir::Program program = ir::infer_expression(*prep.parsed->ast, *prep.parsed->src, prep.infos);
     if (program.result_type() == DType::Bytes) {
       fail_at(ErrorKind::Type, *prep.parsed->src, prep.parsed->ast->range,
               "an expression cannot produce bytes; compare them or use contains()");
+    }
+    if (natural) *natural = program.result_type();
+    // Into an out= of another dtype: the conversion is part of the loop (evaluate checks that
+    // the casting rule allows it).
+    if (prep.out_dtype && *prep.out_dtype != program.result_type()) {
+      program.root = ir::Cast::make(*prep.out_dtype, program.root, program.root->range);
     }
     program.out_layout = prep.plan.layouts.empty() ? ir::Layout::Contiguous : prep.plan.layouts[0];
     return ir::run_passes(std::move(program));
@@ -278,7 +292,7 @@ struct Runtime::Impl {
     return cache.get(prep.key, [&](CacheEntryStats& stats) {
       auto c = std::make_shared<Compiled>();
       auto t0 = std::chrono::steady_clock::now();
-      c->program = typed_program(prep);
+      c->program = typed_program(prep, &c->natural_type);
       c->ns_per_element = estimate_ns_per_element(c->program);
       stats.parse_ms = prep.parsed->parse_ms;
       stats.infer_ms = ms_since(t0);
@@ -310,13 +324,13 @@ struct Runtime::Impl {
 
   // The operands of `parsed` from the bindings, if they match its fast path; else nothing.
   static std::shared_ptr<const FastPath> match_fast_path(const Parsed& parsed, const Bindings& bindings, const Array* out,
-                                                         std::vector<Array>& operands) {
+                                                         Casting casting, std::vector<Array>& operands) {
     std::shared_ptr<const FastPath> fast;
     {
       std::lock_guard<std::mutex> lock(parsed.fast_mutex);
       fast = parsed.fast;
     }
-    if (!fast || fast->out.has_value() != (out != nullptr)) return nullptr;
+    if (!fast || fast->out.has_value() != (out != nullptr) || fast->casting != casting) return nullptr;
     if (out && !FastPath::same(*fast->out, *out)) return nullptr;
     operands.clear();
     operands.reserve(parsed.variables.size());
@@ -332,7 +346,8 @@ struct Runtime::Impl {
     return fast;
   }
 
-  Array evaluate(std::string_view text, const Bindings& bindings_arg, const Array* out_arg) {
+  Array evaluate(std::string_view text, const Bindings& bindings_arg, const Array* out_arg,
+                 Casting casting = Casting::Safe) {
     // An input that overlaps the output without being exactly it is read from a copy.
     const Bindings* use_bindings = &bindings_arg;
     Bindings copied;
@@ -348,7 +363,7 @@ struct Runtime::Impl {
     const Bindings& bindings = *use_bindings;
     std::shared_ptr<const Parsed> parsed = parse(text);
     std::vector<Array> operands;
-    std::shared_ptr<const FastPath> fast = match_fast_path(*parsed, bindings, out_arg, operands);
+    std::shared_ptr<const FastPath> fast = match_fast_path(*parsed, bindings, out_arg, casting, operands);
     if (fast) {
       fast->compiled->fast_hits.fetch_add(1, std::memory_order_relaxed);
       Array out = out_arg ? *out_arg : Array::empty(fast->compiled->program.result_type(), fast->out_shape);
@@ -357,9 +372,15 @@ struct Runtime::Impl {
     Prepared prep = prepare(text, bindings, out_arg);
     std::shared_ptr<const Compiled> c = compiled(prep);
     DType result = c->program.result_type();
-    if (out_arg && out_arg->dtype() != result) {
-      throw TypeError(fmt::format("out= has dtype '{}' but the expression gives '{}'", dtype_name(out_arg->dtype()),
-                                  dtype_name(result)));
+    if (out_arg && out_arg->dtype() != c->natural_type) {
+      if (c->program.reduction()) {
+        throw TypeError(fmt::format("out= has dtype '{}' but the reduction gives '{}'", dtype_name(out_arg->dtype()),
+                                    dtype_name(c->natural_type)));
+      }
+      if (!ir::can_cast(c->natural_type, out_arg->dtype(), casting)) {
+        throw TypeError(fmt::format("cannot cast the result from '{}' to out's '{}' with casting='{}'",
+                                    dtype_name(c->natural_type), dtype_name(out_arg->dtype()), casting_name(casting)));
+      }
     }
     Array out = out_arg ? *out_arg : Array::empty(result, prep.out_shape);
     IterationPlan& plan = prep.plan;
@@ -369,6 +390,7 @@ struct Runtime::Impl {
     auto memo = std::make_shared<FastPath>();
     for (const Array& a : prep.operands) memo->operands.push_back(FastPath::of(a));
     if (out_arg) memo->out = FastPath::of(*out_arg);
+    memo->casting = casting;
     memo->plan = plan;
     memo->out_shape = prep.out_shape;
     memo->compiled = c;
@@ -411,8 +433,8 @@ Runtime::~Runtime() = default;
 
 Array Runtime::evaluate(std::string_view expr, const Bindings& bindings) { return impl_->evaluate(expr, bindings, nullptr); }
 
-Array Runtime::evaluate(std::string_view expr, const Bindings& bindings, Array out) {
-  return impl_->evaluate(expr, bindings, &out);
+Array Runtime::evaluate(std::string_view expr, const Bindings& bindings, Array out, EvaluateOptions options) {
+  return impl_->evaluate(expr, bindings, &out, options.casting);
 }
 
 std::string Runtime::dump_ir(std::string_view expr, const Bindings& bindings) {

@@ -29,6 +29,12 @@ enum class DType : std::uint8_t {
 
 inline constexpr int kNumDTypes = 14;
 
+// Which conversions of a result into an output of another dtype are allowed (numpy's and
+// numexpr's `casting=`): none, only to the same type, only value-preserving ones, those within a
+// kind order bool < unsigned < signed < float < complex (float64 to float32, uint64 to int8), or any.
+enum class Casting : std::uint8_t { No, Equiv, Safe, SameKind, Unsafe };
+std::string_view casting_name(Casting c);
+
 // numpy's name for the type: "float64", "complex128", "bytes".
 std::string_view dtype_name(DType t);
 // The inverse of dtype_name; also accepts numpy's short aliases ("f8", "i4", "?", "c16").

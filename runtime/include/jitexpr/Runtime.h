@@ -59,6 +59,12 @@ struct RuntimeStats {
   std::uint64_t disk_bytes = 0;
 };
 
+// Options of one evaluation into an existing output.
+struct EvaluateOptions {
+  // Which conversions of the result into `out`'s dtype are allowed (numexpr's default: safe).
+  Casting casting = Casting::Safe;
+};
+
 class Runtime {
  public:
   explicit Runtime(RuntimeOptions options = {});
@@ -69,8 +75,10 @@ class Runtime {
   // Evaluates an expression over the bound arrays and scalars into a new array. A reduction over
   // all axes gives a 0-d array. Throws jitexpr::Error on a user's mistake.
   Array evaluate(std::string_view expr, const Bindings& bindings);
-  // The same into `out`, which must have the result's shape; it may alias an input. Returns out.
-  Array evaluate(std::string_view expr, const Bindings& bindings, Array out);
+  // The same into `out`, which must have the result's shape; it may alias an input. The result is
+  // converted to out's dtype when `options.casting` allows it (TypeError otherwise; a reduction
+  // needs out's dtype to be its own). Returns out.
+  Array evaluate(std::string_view expr, const Bindings& bindings, Array out, EvaluateOptions options = {});
 
   // The typed IR, LLVM IR (optimized) or assembly of the expression's specialization for these
   // bindings, for inspection (the REPL's %ir, %llvm, %asm).
