@@ -321,6 +321,29 @@ Array Array::reshape(Shape shape) const {
   return out;
 }
 
+Array Array::transpose(std::vector<int> axes) const {
+  int n = ndim();
+  if (axes.empty()) {
+    for (int d = n - 1; d >= 0; --d) axes.push_back(d);
+  }
+  std::vector<bool> seen(static_cast<std::size_t>(n), false);
+  if (static_cast<int>(axes.size()) != n) {
+    throw ValueError(fmt::format("transpose() needs {} axes, not {}", n, axes.size()));
+  }
+  for (int a : axes) {
+    if (a < 0 || a >= n || seen[static_cast<std::size_t>(a)]) {
+      throw ValueError(fmt::format("transpose() axes must be a permutation of 0..{}", n - 1));
+    }
+    seen[static_cast<std::size_t>(a)] = true;
+  }
+  Array out = *this;
+  for (int i = 0; i < n; ++i) {
+    out.shape_[static_cast<std::size_t>(i)] = shape_[static_cast<std::size_t>(axes[static_cast<std::size_t>(i)])];
+    out.strides_[static_cast<std::size_t>(i)] = strides_[static_cast<std::size_t>(axes[static_cast<std::size_t>(i)])];
+  }
+  return out;
+}
+
 std::string Array::describe() const {
   std::string t = dtype_ == DType::Bytes ? fmt::format("bytes{}", itemsize_) : std::string(dtype_name(dtype_));
   return fmt::format("{}[{}]", t, fmt::join(shape_, ", "));

@@ -159,19 +159,34 @@ std::int32_t run_elementwise(codegen::ElementwiseFn fn, const IterationPlan& pla
     for_each_row(plan, bases, [&](const std::vector<char*>& ptrs) { flags |= fn(n, ptrs.data(), strides.data()); });
     return flags;
   }
-  // The flat iteration space [0, rows * n) in blocks; a block may span rows.
-  std::int64_t total = row_count(plan) * n;
+  // Tasks never cut a row anywhere but at multiples of the block size from its start, so each
+  // element goes through the same vector or scalar part of the loop as in a serial run, and the
+  // results are the same bits on any number of threads (a vectorized sin and a scalar one may
+  // differ in the last place).
+  std::int64_t rows = row_count(plan);
   std::atomic<std::int32_t> flags{0};
-  pool->parallel_for(total, kElementwiseBlock, [&](std::int64_t begin, std::int64_t end) {
+  if (n >= kElementwiseBlock) {
+    std::int64_t per_row = (n + kElementwiseBlock - 1) / kElementwiseBlock;
+    pool->parallel_for(rows * per_row, 1, [&](std::int64_t begin, std::int64_t end) {
+      std::vector<char*> ptrs;
+      std::int32_t local = 0;
+      for (std::int64_t u = begin; u < end; ++u) {
+        std::int64_t row = u / per_row, start = (u % per_row) * kElementwiseBlock;
+        row_pointers(plan, bases, row, ptrs);
+        for (std::size_t s = 0; s < ptrs.size(); ++s) ptrs[s] += start * strides[s];
+        local |= fn(std::min(kElementwiseBlock, n - start), ptrs.data(), strides.data());
+      }
+      flags.fetch_or(local);
+    });
+    return flags.load();
+  }
+  std::int64_t rows_per_task = std::max<std::int64_t>(1, kElementwiseBlock / std::max<std::int64_t>(n, 1));
+  pool->parallel_for(rows, rows_per_task, [&](std::int64_t begin, std::int64_t end) {
     std::vector<char*> ptrs;
     std::int32_t local = 0;
-    while (begin < end) {
-      std::int64_t row = begin / n, col = begin % n;
-      std::int64_t len = std::min(n - col, end - begin);
+    for (std::int64_t row = begin; row < end; ++row) {
       row_pointers(plan, bases, row, ptrs);
-      for (std::size_t s = 0; s < ptrs.size(); ++s) ptrs[s] += col * strides[s];
-      local |= fn(len, ptrs.data(), strides.data());
-      begin += len;
+      local |= fn(n, ptrs.data(), strides.data());
     }
     flags.fetch_or(local);
   });

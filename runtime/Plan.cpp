@@ -62,15 +62,44 @@ bool overlaps_partially(const Array& out, const Array& in) {
   return !same;
 }
 
+std::vector<int> memory_order(const std::vector<Array>& operands, const Shape& result_shape, const Array* out) {
+  int rank = static_cast<int>(result_shape.size());
+  std::vector<int> order(static_cast<std::size_t>(rank));
+  for (int d = 0; d < rank; ++d) order[static_cast<std::size_t>(d)] = d;
+  const Array* hint = out;
+  for (std::size_t i = 0; !hint && i < operands.size(); ++i) {
+    const Array& a = operands[i];
+    if (a.ndim() == rank && a.shape() == result_shape && a.size() > 1) hint = &a;
+  }
+  if (!hint || hint->ndim() != rank) return order;
+  auto mag = [&](int d) {
+    std::int64_t s = hint->strides()[static_cast<std::size_t>(d)];
+    return s < 0 ? -s : s;
+  };
+  std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return mag(x) > mag(y); });
+  return order;
+}
+
+Strides strides_in_order(const Shape& shape, const std::vector<int>& order) {
+  Strides s(shape.size(), 0);
+  std::int64_t st = 1;
+  for (std::size_t k = order.size(); k-- > 0;) {
+    std::size_t d = static_cast<std::size_t>(order[k]);
+    s[d] = st;
+    st *= shape[d] > 0 ? shape[d] : 1;
+  }
+  return s;
+}
+
 IterationPlan make_plan(const std::vector<Array>& operands, const Shape& result_shape,
                         const std::optional<Strides>& out_strides, std::size_t out_itemsize,
-                        std::optional<int> reduce_axis) {
+                        std::optional<int> reduce_axis, const std::vector<int>& axis_order) {
   std::size_t slots = operands.size() + 1;
   std::size_t rank = result_shape.size();
-  // Dimension order: the result's, with a reduced axis moved last.
+  // Dimension order: memory order, with a reduced axis moved last.
   std::vector<std::size_t> order;
-  for (std::size_t d = 0; d < rank; ++d) {
-    if (!reduce_axis || static_cast<int>(d) != *reduce_axis) order.push_back(d);
+  for (int d : axis_order) {
+    if (!reduce_axis || d != *reduce_axis) order.push_back(static_cast<std::size_t>(d));
   }
   if (reduce_axis) order.push_back(static_cast<std::size_t>(*reduce_axis));
 

@@ -32,11 +32,20 @@ Strides broadcast_strides(const Array& a, const Shape& shape);
 // input is copied first, as numpy does.
 bool overlaps_partially(const Array& out, const Array& in);
 
+// The order of the result's axes in memory, outermost first, that numpy's order='K' keeps: the
+// order of `out` when given, else of the first operand that spans the whole result; C order when
+// none does. Ties keep C order.
+std::vector<int> memory_order(const std::vector<Array>& operands, const Shape& result_shape, const Array* out);
+
+// Byte strides (for an item size of 1) of a fresh array of `shape` laid out in `order`.
+Strides strides_in_order(const Shape& shape, const std::vector<int>& order);
+
 // A plan for an element-wise evaluation writing into `out` (whose shape is the result shape), or,
 // for a reduction (out_strides empty), over the result shape with `reduce_axis` (if any) moved
 // innermost and never merged with the others.
+// The loop nest walks the axes in `order` (from memory_order), the reduced axis last.
 IterationPlan make_plan(const std::vector<Array>& operands, const Shape& result_shape,
                         const std::optional<Strides>& out_strides, std::size_t out_itemsize,
-                        std::optional<int> reduce_axis);
+                        std::optional<int> reduce_axis, const std::vector<int>& order);
 
 }  // namespace jitexpr

@@ -52,6 +52,7 @@ struct FastPath {
   Casting casting = Casting::Safe;
   IterationPlan plan;            // with the output's strides final
   Shape out_shape;
+  std::vector<int> order;  // the memory order of a new result
   std::shared_ptr<const Compiled> compiled;
 
   static bool same(const Signature& s, const Array& a) {
@@ -129,8 +130,21 @@ struct Prepared {
   Shape out_shape;
   std::optional<int> axis;  // normalized
   std::optional<DType> out_dtype;  // an element-wise result is converted to it
+  std::vector<int> order;          // the axes in memory order (numpy's order='K')
   std::string key;
 };
+
+// A new result array of `shape` whose axes lie in memory in `order` (outermost first).
+Array new_result(DType dtype, const Shape& shape, const std::vector<int>& order) {
+  bool c_order = true;
+  for (std::size_t k = 0; k < order.size(); ++k) c_order = c_order && order[k] == static_cast<int>(k);
+  if (c_order) return Array::empty(dtype, shape);
+  Shape permuted;
+  for (int d : order) permuted.push_back(shape[static_cast<std::size_t>(d)]);
+  std::vector<int> inverse(order.size());
+  for (std::size_t k = 0; k < order.size(); ++k) inverse[static_cast<std::size_t>(order[k])] = static_cast<int>(k);
+  return Array::empty(dtype, permuted).transpose(inverse);
+}
 
 }  // namespace
 
@@ -231,7 +245,10 @@ struct Runtime::Impl {
         out_strides = out->strides();
         out_itemsize = out->itemsize();
       } else {
-        out_strides = c_strides(result_shape, 1);  // scaled by the result's item size once known
+        // The result follows the operands' memory order; strides are scaled by the result's
+        // item size once it is known.
+        prep.order = memory_order(prep.operands, result_shape, nullptr);
+        out_strides = strides_in_order(result_shape, prep.order);
       }
     } else if (prep.axis) {
       prep.out_shape = result_shape;
@@ -241,7 +258,8 @@ struct Runtime::Impl {
       out_strides = s;
       out_itemsize = out ? out->itemsize() : 1;
     }
-    if (axis_ok) prep.plan = make_plan(prep.operands, result_shape, out_strides, out_itemsize, prep.axis);
+    if (prep.order.empty()) prep.order = memory_order(prep.operands, result_shape, parsed.reduction ? nullptr : out);
+    if (axis_ok) prep.plan = make_plan(prep.operands, result_shape, out_strides, out_itemsize, prep.axis, prep.order);
     for (std::size_t i = 0; i < prep.operands.size(); ++i) {
       const Array& a = prep.operands[i];
       ir::OperandInfo info;
@@ -366,7 +384,7 @@ struct Runtime::Impl {
     std::shared_ptr<const FastPath> fast = match_fast_path(*parsed, bindings, out_arg, casting, operands);
     if (fast) {
       fast->compiled->fast_hits.fetch_add(1, std::memory_order_relaxed);
-      Array out = out_arg ? *out_arg : Array::empty(fast->compiled->program.result_type(), fast->out_shape);
+      Array out = out_arg ? *out_arg : new_result(fast->compiled->program.result_type(), fast->out_shape, fast->order);
       return run(*parsed, *fast->compiled, fast->plan, operands, out);
     }
     Prepared prep = prepare(text, bindings, out_arg);
@@ -382,7 +400,9 @@ struct Runtime::Impl {
                                     dtype_name(c->natural_type), dtype_name(out_arg->dtype()), casting_name(casting)));
       }
     }
-    Array out = out_arg ? *out_arg : Array::empty(result, prep.out_shape);
+    bool elementwise = !c->program.reduction();
+    Array out = out_arg ? *out_arg
+                        : elementwise ? new_result(result, prep.out_shape, prep.order) : Array::empty(result, prep.out_shape);
     IterationPlan& plan = prep.plan;
     if (!out_arg) {
       for (std::int64_t& s : plan.strides[0]) s *= static_cast<std::int64_t>(dtype_size(result));
@@ -393,6 +413,7 @@ struct Runtime::Impl {
     memo->casting = casting;
     memo->plan = plan;
     memo->out_shape = prep.out_shape;
+    memo->order = elementwise ? prep.order : std::vector<int>{};
     memo->compiled = c;
     {
       std::lock_guard<std::mutex> lock(prep.parsed->fast_mutex);

@@ -221,3 +221,28 @@ TEST(RuntimeOverlap, ExactInPlaceIsVectorizedAndRight) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace jitexpr;
+
+TEST(RuntimeOrder, ResultsKeepTheOperandsMemoryOrder) {
+  Runtime rt;
+  Array c = Array::arange(12, DType::Float64).reshape({3, 4});
+  Array f = c.transpose();  // 4 x 3, Fortran order over the same buffer
+  Array r = rt.evaluate("f * 2 + 1", {{"f", f}});
+  ASSERT_EQ(r.shape(), (Shape{4, 3}));
+  EXPECT_TRUE(r.is_f_contiguous());
+  EXPECT_FALSE(r.is_c_contiguous());
+  for (std::int64_t i = 0; i < 4; ++i) {
+    for (std::int64_t j = 0; j < 3; ++j) {
+      EXPECT_EQ(r.at_as_complex({i, j}).real(), 2.0 * (j * 4 + i) + 1) << i << "," << j;
+    }
+  }
+  // Walked in memory order, the Fortran operand is one contiguous loop: vectorizable.
+  EXPECT_NE(rt.dump_ir("f * 2 + 1", {{"f", f}}).find("f: float64 contiguous"), std::string::npos);
+  // C-order operands still give C-order results.
+  EXPECT_TRUE(rt.evaluate("c * 2", {{"c", c}}).is_c_contiguous());
+}
+
+}  // namespace

@@ -85,6 +85,9 @@ class Array {
   Array astype(DType dtype) const;
   // The same buffer with another shape (C order); the array must be C-contiguous.
   Array reshape(Shape shape) const;
+  // The same buffer with its axes permuted (numpy.transpose): dimension i of the result is
+  // dimension axes[i] of this array. An empty list reverses the axes.
+  Array transpose(std::vector<int> axes = {}) const;
 
   // "float64[3, 4]"
   std::string describe() const;
