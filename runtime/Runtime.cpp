@@ -50,6 +50,7 @@ struct FastPath {
   std::vector<Signature> operands;
   std::optional<Signature> out;  // when the caller gave out=
   Casting casting = Casting::Safe;
+  Order order_mode = Order::K;
   IterationPlan plan;            // with the output's strides final
   Shape out_shape;
   std::vector<int> order;  // the memory order of a new result
@@ -149,7 +150,7 @@ Array new_result(DType dtype, const Shape& shape, const std::vector<int>& order)
 }  // namespace
 
 struct Runtime::Impl {
-  explicit Impl(RuntimeOptions o) : options(o), cache(o.max_cache_entries), pool(o.num_threads) {
+  explicit Impl(RuntimeOptions o) : pool(o.num_threads), options(o), cache(o.max_cache_entries) {
     if (options.disk_cache.value_or(DiskCache::enabled_by_environment())) {
       disk = std::make_unique<DiskCache>(options.cache_dir.empty() ? DiskCache::default_dir() : options.cache_dir,
                                          options.disk_cache_max_bytes);
@@ -200,7 +201,7 @@ struct Runtime::Impl {
     return p;
   }
 
-  Prepared prepare(std::string_view text, const Bindings& bindings, const Array* out) {
+  Prepared prepare(std::string_view text, const Bindings& bindings, const Array* out, Order order = Order::K) {
     Prepared prep;
     prep.parsed = parse(text);
     const Parsed& parsed = *prep.parsed;
@@ -248,6 +249,11 @@ struct Runtime::Impl {
         // The result follows the operands' memory order; strides are scaled by the result's
         // item size once it is known.
         prep.order = memory_order(prep.operands, result_shape, nullptr);
+        if (order != Order::K) {
+          for (std::size_t d = 0; d < prep.order.size(); ++d) {
+            prep.order[d] = order == Order::C ? static_cast<int>(d) : static_cast<int>(prep.order.size() - 1 - d);
+          }
+        }
         out_strides = strides_in_order(result_shape, prep.order);
       }
     } else if (prep.axis) {
@@ -342,13 +348,15 @@ struct Runtime::Impl {
 
   // The operands of `parsed` from the bindings, if they match its fast path; else nothing.
   static std::shared_ptr<const FastPath> match_fast_path(const Parsed& parsed, const Bindings& bindings, const Array* out,
-                                                         Casting casting, std::vector<Array>& operands) {
+                                                         Casting casting, Order order, std::vector<Array>& operands) {
     std::shared_ptr<const FastPath> fast;
     {
       std::lock_guard<std::mutex> lock(parsed.fast_mutex);
       fast = parsed.fast;
     }
-    if (!fast || fast->out.has_value() != (out != nullptr) || fast->casting != casting) return nullptr;
+    if (!fast || fast->out.has_value() != (out != nullptr) || fast->casting != casting || fast->order_mode != order) {
+      return nullptr;
+    }
     if (out && !FastPath::same(*fast->out, *out)) return nullptr;
     operands.clear();
     operands.reserve(parsed.variables.size());
@@ -365,7 +373,7 @@ struct Runtime::Impl {
   }
 
   Array evaluate(std::string_view text, const Bindings& bindings_arg, const Array* out_arg,
-                 Casting casting = Casting::Safe) {
+                 Casting casting = Casting::Safe, Order order = Order::K) {
     // An input that overlaps the output without being exactly it is read from a copy.
     const Bindings* use_bindings = &bindings_arg;
     Bindings copied;
@@ -381,13 +389,13 @@ struct Runtime::Impl {
     const Bindings& bindings = *use_bindings;
     std::shared_ptr<const Parsed> parsed = parse(text);
     std::vector<Array> operands;
-    std::shared_ptr<const FastPath> fast = match_fast_path(*parsed, bindings, out_arg, casting, operands);
+    std::shared_ptr<const FastPath> fast = match_fast_path(*parsed, bindings, out_arg, casting, order, operands);
     if (fast) {
       fast->compiled->fast_hits.fetch_add(1, std::memory_order_relaxed);
       Array out = out_arg ? *out_arg : new_result(fast->compiled->program.result_type(), fast->out_shape, fast->order);
       return run(*parsed, *fast->compiled, fast->plan, operands, out);
     }
-    Prepared prep = prepare(text, bindings, out_arg);
+    Prepared prep = prepare(text, bindings, out_arg, order);
     std::shared_ptr<const Compiled> c = compiled(prep);
     DType result = c->program.result_type();
     if (out_arg && out_arg->dtype() != c->natural_type) {
@@ -411,6 +419,7 @@ struct Runtime::Impl {
     for (const Array& a : prep.operands) memo->operands.push_back(FastPath::of(a));
     if (out_arg) memo->out = FastPath::of(*out_arg);
     memo->casting = casting;
+    memo->order_mode = order;
     memo->plan = plan;
     memo->out_shape = prep.out_shape;
     memo->order = elementwise ? prep.order : std::vector<int>{};
@@ -454,8 +463,12 @@ Runtime::~Runtime() = default;
 
 Array Runtime::evaluate(std::string_view expr, const Bindings& bindings) { return impl_->evaluate(expr, bindings, nullptr); }
 
+Array Runtime::evaluate(std::string_view expr, const Bindings& bindings, EvaluateOptions options) {
+  return impl_->evaluate(expr, bindings, nullptr, options.casting, options.order);
+}
+
 Array Runtime::evaluate(std::string_view expr, const Bindings& bindings, Array out, EvaluateOptions options) {
-  return impl_->evaluate(expr, bindings, &out, options.casting);
+  return impl_->evaluate(expr, bindings, &out, options.casting, options.order);
 }
 
 std::string Runtime::dump_ir(std::string_view expr, const Bindings& bindings) {

@@ -246,3 +246,24 @@ TEST(RuntimeOrder, ResultsKeepTheOperandsMemoryOrder) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace jitexpr;
+
+TEST(RuntimeOrder, OrderCAndFForceTheLayoutOfNewResults) {
+  Runtime rt;
+  Array c = Array::arange(12, DType::Float64).reshape({3, 4});
+  Array f = rt.evaluate("c + 1", {{"c", c}}, EvaluateOptions{Casting::Safe, Order::F});
+  EXPECT_TRUE(f.is_f_contiguous());
+  EXPECT_FALSE(f.is_c_contiguous());
+  EXPECT_EQ(f.at_as_complex({2, 3}).real(), 12.0);
+  Array back = rt.evaluate("f * 1", {{"f", f}}, EvaluateOptions{Casting::Safe, Order::C});
+  EXPECT_TRUE(back.is_c_contiguous());
+  EXPECT_EQ(back.at_as_complex({2, 3}).real(), 12.0);
+  // The default keeps the operand's order, also on the warm path after other orders.
+  EXPECT_TRUE(rt.evaluate("c + 1", {{"c", c}}).is_c_contiguous());
+  EXPECT_TRUE(rt.evaluate("f * 1", {{"f", f}}).is_f_contiguous());
+}
+
+}  // namespace

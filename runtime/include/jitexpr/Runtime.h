@@ -59,10 +59,16 @@ struct RuntimeStats {
   std::uint64_t disk_bytes = 0;
 };
 
-// Options of one evaluation into an existing output.
+// The memory layout of a new result (numexpr's `order=`): K keeps the operands' order (the
+// first operand that spans the result decides), C and F force row- or column-major.
+enum class Order : std::uint8_t { K, C, F };
+
+// Options of one evaluation.
 struct EvaluateOptions {
   // Which conversions of the result into `out`'s dtype are allowed (numexpr's default: safe).
   Casting casting = Casting::Safe;
+  // The layout of a new result; an out= keeps its own.
+  Order order = Order::K;
 };
 
 class Runtime {
@@ -75,6 +81,7 @@ class Runtime {
   // Evaluates an expression over the bound arrays and scalars into a new array. A reduction over
   // all axes gives a 0-d array. Throws jitexpr::Error on a user's mistake.
   Array evaluate(std::string_view expr, const Bindings& bindings);
+  Array evaluate(std::string_view expr, const Bindings& bindings, EvaluateOptions options);
   // The same into `out`, which must have the result's shape; it may alias an input. The result is
   // converted to out's dtype when `options.casting` allows it (TypeError otherwise; a reduction
   // needs out's dtype to be its own). Returns out.
