@@ -363,17 +363,10 @@ void Session::magic(std::string_view text) {
     out_ << "time: " << format_duration(ms_since(t0)) << '\n';
   } else if (name == "timeit") {
     need_arg();
+    // Results are not printed while timing: the output stream writes to a sink meanwhile.
     std::ostringstream sink;
-    Session* self = this;
-    auto run_once = [&] {
-      // Results are not printed while timing.
-      std::string stmt(arg);
-      Source probe{"<stmt>", stmt};
-      self->statement(stmt);
-    };
-    std::ostream& saved = out_;
-    (void)saved;
-    // Time with output discarded: temporarily evaluate without printing by swapping the stream.
+    const std::string stmt(arg);
+    auto run_once = [&] { statement(stmt); };
     std::streambuf* buf = out_.rdbuf(sink.rdbuf());
     try {
       run_once();  // warm-up: compiles
