@@ -287,6 +287,22 @@ void trim_fraction(std::string& s, int& frac, Trim trim) {
   }
 }
 
+// After the digits of a number with `frac` fractional digits: the point for an integral value
+// (unless trim '-'), a lone zero for trim '0', zeros up to min_digits for trim 'k'. Returns the
+// new count of fractional digits.
+int pad_fraction(std::string& s, int frac, const FloatStyle& st) {
+  if (st.trim != Trim::DotAndZeros && frac == 0) s += '.';
+  int wanted = std::max(st.min_digits, 0);
+  if (st.trim == Trim::LeaveOneZero && frac == 0) {
+    s += '0';
+    ++frac;
+  } else if (st.trim == Trim::Keep && wanted > frac) {
+    s.append(static_cast<std::size_t>(wanted - frac), '0');
+    frac = wanted;
+  }
+  return frac;
+}
+
 std::string positional(const FloatParts& f, const FloatStyle& st) {
   std::string s;
   bool has_sign = f.negative || st.plus;
@@ -312,15 +328,7 @@ std::string positional(const FloatParts& f, const FloatStyle& st) {
     s += d.digits;
     frac = -(d.exponent + 1) + n;
   }
-  if (st.trim != Trim::DotAndZeros && frac == 0) s += '.';
-  int wanted = std::max(st.min_digits, 0);
-  if (st.trim == Trim::LeaveOneZero && frac == 0) {
-    s += '0';
-    ++frac;
-  } else if (st.trim == Trim::Keep && wanted > frac) {
-    s.append(static_cast<std::size_t>(wanted - frac), '0');
-    frac = wanted;
-  }
+  frac = pad_fraction(s, frac, st);
   trim_fraction(s, frac, st.trim);
   if (st.pad_right >= frac) {
     if (st.trim == Trim::DotAndZeros && frac == 0) s += ' ';
@@ -345,15 +353,7 @@ std::string scientific(const FloatParts& f, const FloatStyle& st) {
     s += '.';
     s.append(d.digits, 1);
   }
-  if (st.trim != Trim::DotAndZeros && frac == 0) s += '.';
-  int wanted = std::max(st.min_digits, 0);
-  if (st.trim == Trim::LeaveOneZero && frac == 0) {
-    s += '0';
-    ++frac;
-  } else if (st.trim == Trim::Keep && wanted > frac) {
-    s.append(static_cast<std::size_t>(wanted - frac), '0');
-    frac = wanted;
-  }
+  frac = pad_fraction(s, frac, st);
   // numpy keeps a bare "." here even for trim '-'; it cannot arise in unique mode anyway.
   if (st.trim != Trim::Keep && frac > 0) {
     while (s.back() == '0') s.pop_back();
