@@ -21,6 +21,7 @@ using ReduceFn = std::int32_t (*)(std::int64_t n, char* const* ptrs, const std::
 // Conditions a kernel reports through its return value; the runtime turns them into errors.
 enum KernelFlags : std::int32_t {
   kFlagNegativeIntPower = 1,  // an integer raised to a negative integer power
+  kFlagZeroDivision = 2,      // an integer division or remainder by zero (kernels only)
 };
 
 struct CompileOptions {

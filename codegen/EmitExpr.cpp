@@ -1,7 +1,7 @@
 // Expression codegen: one loop, one pass over the operands, no temporaries.
 #include "codegen/EmitExpr.h"
 
-#include "ir/DTypeRules.h"
+#include "codegen/ScalarOps.h"
 
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Intrinsics.h>
@@ -19,16 +19,9 @@ namespace {
 using ir::NodeKind;
 using ir::NodePtr;
 
-// A value in registers. Complex values use both parts; bytes use `v` for the pointer and `im` for
-// the length (an i64).
-struct Val {
-  llvm::Value* v = nullptr;
-  llvm::Value* im = nullptr;
-};
-
-class ExprEmitter {
+class ExprEmitter : ScalarOps {
  public:
-  ExprEmitter(const ir::Program& p, llvm::Module& m) : p_(p), m_(m), ctx_(m.getContext()), b_(ctx_) {}
+  ExprEmitter(const ir::Program& p, llvm::Module& m) : ScalarOps(m), p_(p) {}
 
   void emit(llvm::StringRef name) {
     const ir::Reduce* red = p_.reduction();
@@ -124,29 +117,6 @@ class ExprEmitter {
   }
 
  private:
-  // ---- types and memory ----
-
-  llvm::Type* part_type(DType t) {
-    switch (t) {
-      case DType::Bool: return b_.getInt1Ty();
-      case DType::Int8:
-      case DType::UInt8: return b_.getInt8Ty();
-      case DType::Int16:
-      case DType::UInt16: return b_.getInt16Ty();
-      case DType::Int32:
-      case DType::UInt32: return b_.getInt32Ty();
-      case DType::Int64:
-      case DType::UInt64: return b_.getInt64Ty();
-      case DType::Float32:
-      case DType::Complex64: return b_.getFloatTy();
-      case DType::Float64:
-      case DType::Complex128: return b_.getDoubleTy();
-      case DType::Bytes: return b_.getPtrTy();
-    }
-    return nullptr;
-  }
-  llvm::Type* mem_type(DType t) { return t == DType::Bool ? b_.getInt8Ty() : part_type(t); }
-
   // Alias scopes: the output and each operand are separate memory. The runtime guarantees it,
   // except that an output may be exactly an input (same address and strides: `a = a * 2`), which
   // an element-wise loop that reads element i before writing element i handles correctly. Without
@@ -163,37 +133,6 @@ class ExprEmitter {
     }
   }
   void clear_alias_tags() { tag_scope_ = tag_noalias_ = nullptr; }
-  template <typename I> I* tagged(I* inst) {
-    if (tag_scope_) {
-      inst->setMetadata(llvm::LLVMContext::MD_alias_scope, tag_scope_);
-      inst->setMetadata(llvm::LLVMContext::MD_noalias, tag_noalias_);
-    }
-    return inst;
-  }
-
-  Val load_typed(llvm::Value* addr, DType t) {
-    llvm::Type* mt = mem_type(t);
-    if (is_complex(t)) {
-      llvm::Value* re = tagged(b_.CreateLoad(mt, addr));
-      llvm::Value* im = tagged(b_.CreateLoad(mt, b_.CreateConstInBoundsGEP1_64(mt, addr, 1)));
-      return {re, im};
-    }
-    llvm::Value* v = tagged(b_.CreateLoad(mt, addr));
-    if (t == DType::Bool) v = b_.CreateICmpNE(v, b_.getInt8(0));
-    return {v, nullptr};
-  }
-
-  void store_typed(llvm::Value* addr, Val v, DType t) {
-    llvm::Type* mt = mem_type(t);
-    if (is_complex(t)) {
-      tagged(b_.CreateStore(v.v, addr));
-      tagged(b_.CreateStore(v.im, b_.CreateConstInBoundsGEP1_64(mt, addr, 1)));
-      return;
-    }
-    llvm::Value* x = t == DType::Bool ? b_.CreateZExt(v.v, b_.getInt8Ty()) : v.v;
-    tagged(b_.CreateStore(x, addr));
-  }
-
   // The address of element `i` of slot `s` (0: the output, 1 + k: operand k).
   llvm::Value* address(std::size_t s, llvm::Value* i) {
     DType t = s == 0 ? p_.result_type() : p_.operands[s - 1].dtype;
@@ -225,59 +164,6 @@ class ExprEmitter {
     clear_alias_tags();
   }
 
-  // ---- helpers for calls ----
-
-  llvm::Function* intrinsic(llvm::Intrinsic::ID id, llvm::ArrayRef<llvm::Type*> types) {
-    return llvm::Intrinsic::getDeclaration(&m_, id, types);
-  }
-
-  // A libm function, declared free of side effects so the vectorizer may map it to libmvec.
-  llvm::Value* libm(llvm::StringRef base, DType t, llvm::ArrayRef<llvm::Value*> args) {
-    std::string name = base.str() + (t == DType::Float32 || t == DType::Complex64 ? "f" : "");
-    llvm::Type* ft = part_type(t);
-    std::vector<llvm::Type*> params(args.size(), ft);
-    llvm::FunctionCallee callee = m_.getOrInsertFunction(name, llvm::FunctionType::get(ft, params, false));
-    auto* f = llvm::cast<llvm::Function>(callee.getCallee());
-    f->setDoesNotAccessMemory();
-    f->setDoesNotThrow();
-    f->setWillReturn();
-    auto* call = b_.CreateCall(callee, args);
-    call->setDoesNotAccessMemory();
-    return call;
-  }
-
-  llvm::Function* helper(llvm::StringRef name) {
-    llvm::Function* f = m_.getFunction(name);
-    assert(f && "runtime helper missing from the helper bitcode");
-    return f;
-  }
-
-  // A complex helper jx_c<name>(re, im) or jx_<name>(a, b, c, d), computed in double.
-  Val complex_helper(llvm::StringRef name, DType t, llvm::ArrayRef<Val> args) {
-    std::vector<llvm::Value*> flat;
-    for (const Val& a : args) {
-      flat.push_back(to_double(a.v));
-      flat.push_back(to_double(a.im));
-    }
-    llvm::Value* r = b_.CreateCall(helper(name), flat);
-    llvm::Value* re = b_.CreateExtractValue(r, 0);
-    llvm::Value* im = b_.CreateExtractValue(r, 1);
-    if (t == DType::Complex64) {
-      re = b_.CreateFPTrunc(re, b_.getFloatTy());
-      im = b_.CreateFPTrunc(im, b_.getFloatTy());
-    }
-    return {re, im};
-  }
-
-  llvm::Value* to_double(llvm::Value* v) {
-    return v->getType()->isFloatTy() ? b_.CreateFPExt(v, b_.getDoubleTy()) : v;
-  }
-
-  llvm::Value* fconst(DType t, double v) { return llvm::ConstantFP::get(part_type(t), v); }
-  llvm::Value* iconst(DType t, std::int64_t v) { return llvm::ConstantInt::get(part_type(t), static_cast<std::uint64_t>(v), true); }
-
-  // ---- nodes ----
-
   Val value(const NodePtr& n) {
     if (auto it = memo_.find(n.get()); it != memo_.end()) return it->second;
     Val v = compute(*n);
@@ -297,8 +183,15 @@ class ExprEmitter {
         const auto& c = n.cast<ir::Cast>();
         return cast(value(c.operand), c.operand->type, n.type);
       }
-      case NodeKind::Unary: return unary(n.cast<ir::Unary>());
-      case NodeKind::Binary: return binary(n.cast<ir::Binary>());
+      case NodeKind::Unary: {
+        const auto& u = n.cast<ir::Unary>();
+        return unary(u.op, u.type, value(u.operand));
+      }
+      case NodeKind::Binary: {
+        const auto& bn = n.cast<ir::Binary>();
+        const auto* k = bn.rhs->as<ir::Const>();
+        return binary(bn.op, bn.lhs->type, value(bn.lhs), value(bn.rhs), k ? &k->value : nullptr);
+      }
       case NodeKind::Select: {
         const auto& s = n.cast<ir::Select>();
         Val c = value(s.cond), x = value(s.if_true), y = value(s.if_false);
@@ -306,425 +199,31 @@ class ExprEmitter {
         if (x.im) r.im = b_.CreateSelect(c.v, x.im, y.im);
         return r;
       }
-      case NodeKind::Call: return call(n.cast<ir::Call>());
+      case NodeKind::Call: {
+        const auto& c = n.cast<ir::Call>();
+        std::vector<Val> args;
+        for (const NodePtr& a : c.args) args.push_back(value(a));
+        return call(c.fn, c.type, c.args.empty() ? c.type : c.args[0]->type, args);
+      }
       case NodeKind::Reduce: break;
     }
     assert(false && "a reduction is only ever the root");
     return {};
   }
 
-  Val constant(const ir::Scalar& s) {
-    DType t = s.type;
-    if (t == DType::Bytes) {
-      llvm::Constant* data = llvm::ConstantDataArray::getString(ctx_, s.bytes, false);
-      auto* gv = new llvm::GlobalVariable(m_, data->getType(), true, llvm::GlobalValue::PrivateLinkage, data, "bytes");
-      return {gv, b_.getInt64(s.bytes.size())};
-    }
-    if (is_bool(t)) return {b_.getInt1(s.i != 0), nullptr};
-    if (is_integer(t)) return {llvm::ConstantInt::get(part_type(t), s.u), nullptr};
-    if (is_float(t)) return {fconst(t, s.c.real()), nullptr};
-    return {fconst(t, s.c.real()), fconst(t, s.c.imag())};
-  }
-
-  llvm::Value* to_bool(Val x, DType from) {
-    if (is_bool(from)) return x.v;
-    if (is_integer(from)) return b_.CreateICmpNE(x.v, llvm::ConstantInt::get(x.v->getType(), 0));
-    llvm::Value* zero = llvm::ConstantFP::get(x.v->getType(), 0.0);
-    llvm::Value* r = b_.CreateFCmpUNE(x.v, zero);
-    if (is_complex(from)) r = b_.CreateOr(r, b_.CreateFCmpUNE(x.im, zero));
-    return r;
-  }
-
-  // Real-valued conversion between non-complex types.
-  llvm::Value* convert_real(llvm::Value* v, DType from, DType to) {
-    llvm::Type* tt = part_type(to);
-    bool from_int = is_integer(from) || is_bool(from);
-    bool to_int = is_integer(to);
-    if (from_int && to_int) return b_.CreateIntCast(v, tt, is_signed_int(from));
-    if (from_int) return is_signed_int(from) ? b_.CreateSIToFP(v, tt) : b_.CreateUIToFP(v, tt);
-    if (to_int) {
-      // Saturating, NaN to 0: defined for every input (plain fptosi is poison out of range).
-      auto id = is_signed_int(to) ? llvm::Intrinsic::fptosi_sat : llvm::Intrinsic::fptoui_sat;
-      return b_.CreateCall(intrinsic(id, {tt, v->getType()}), {v});
-    }
-    return b_.CreateFPCast(v, tt);
-  }
-
-  Val cast(Val x, DType from, DType to) {
-    if (from == to) return x;
-    if (is_bool(to)) return {to_bool(x, from), nullptr};
-    DType from_real = ir::real_part_type(from);
-    if (is_complex(to)) {
-      DType part = ir::real_part_type(to);
-      llvm::Value* re = convert_real(x.v, from_real, part);
-      llvm::Value* im = is_complex(from) ? convert_real(x.im, from_real, part) : fconst(part, 0.0);
-      return {re, im};
-    }
-    return {convert_real(x.v, from_real, to), nullptr};
-  }
-
-  Val unary(const ir::Unary& u) {
-    Val x = value(u.operand);
-    DType t = u.type;
-    if (u.op == UnaryOp::Invert) return {b_.CreateNot(x.v), nullptr};
-    // Neg
-    if (is_integer(t)) return {b_.CreateNeg(x.v), nullptr};
-    Val r{b_.CreateFNeg(x.v), nullptr};
-    if (x.im) r.im = b_.CreateFNeg(x.im);
-    return r;
-  }
-
-  void raise_flag(llvm::Value* cond, KernelFlags flag) {
+  void raise(llvm::Value* cond, KernelFlags flag) override {
     llvm::Value* old = b_.CreateLoad(b_.getInt32Ty(), flags_);
     llvm::Value* bit = b_.CreateSelect(cond, b_.getInt32(flag), b_.getInt32(0));
     b_.CreateStore(b_.CreateOr(old, bit), flags_);
   }
 
-  // x ** n for a constant integer n >= 0, by squaring (numexpr expands small powers as well).
-  llvm::Value* power_by_squaring(llvm::Value* x, std::uint64_t n, DType t) {
-    llvm::Value* result = nullptr;
-    llvm::Value* base = x;
-    auto mul = [&](llvm::Value* a, llvm::Value* b) { return is_integer(t) ? b_.CreateMul(a, b) : b_.CreateFMul(a, b); };
-    while (n) {
-      if (n & 1) result = result ? mul(result, base) : base;
-      n >>= 1;
-      if (n) base = mul(base, base);
-    }
-    if (!result) return is_integer(t) ? iconst(t, 1) : fconst(t, 1.0);
-    return result;
-  }
-
-  Val binary(const ir::Binary& bn) {
-    DType t = bn.lhs->type;
-    Val a = value(bn.lhs);
-    Val c = value(bn.rhs);
-    if (t == DType::Bytes) return {bytes_compare(bn.op, a, c), nullptr};
-    if (is_complex(t)) return complex_binary(bn.op, t, a, c);
-    if (is_comparison(bn.op)) return {compare(bn.op, t, a.v, c.v), nullptr};
-    llvm::Value* x = a.v;
-    llvm::Value* y = c.v;
-    if (is_bool(t)) {
-      switch (bn.op) {
-        case BinOp::BitAnd: return {b_.CreateAnd(x, y), nullptr};
-        case BinOp::BitOr: return {b_.CreateOr(x, y), nullptr};
-        case BinOp::BitXor: return {b_.CreateXor(x, y), nullptr};
-        default: break;
-      }
-      assert(false && "inference rejects arithmetic on bool");
-    }
-    if (is_integer(t)) return {int_binary(bn, t, x, y), nullptr};
-    return {float_binary(bn, t, x, y), nullptr};
-  }
-
-  llvm::Value* compare(BinOp op, DType t, llvm::Value* x, llvm::Value* y) {
-    if (is_float(t)) {
-      switch (op) {
-        case BinOp::Lt: return b_.CreateFCmpOLT(x, y);
-        case BinOp::Le: return b_.CreateFCmpOLE(x, y);
-        case BinOp::Eq: return b_.CreateFCmpOEQ(x, y);
-        case BinOp::Ne: return b_.CreateFCmpUNE(x, y);
-        case BinOp::Ge: return b_.CreateFCmpOGE(x, y);
-        case BinOp::Gt: return b_.CreateFCmpOGT(x, y);
-        default: break;
-      }
-    }
-    bool s = is_signed_int(t);
-    switch (op) {
-      case BinOp::Lt: return s ? b_.CreateICmpSLT(x, y) : b_.CreateICmpULT(x, y);
-      case BinOp::Le: return s ? b_.CreateICmpSLE(x, y) : b_.CreateICmpULE(x, y);
-      case BinOp::Eq: return b_.CreateICmpEQ(x, y);
-      case BinOp::Ne: return b_.CreateICmpNE(x, y);
-      case BinOp::Ge: return s ? b_.CreateICmpSGE(x, y) : b_.CreateICmpUGE(x, y);
-      case BinOp::Gt: return s ? b_.CreateICmpSGT(x, y) : b_.CreateICmpUGT(x, y);
-      default: break;
-    }
-    assert(false && "not a comparison");
-    return nullptr;
-  }
-
-  llvm::Value* int_binary(const ir::Binary& bn, DType t, llvm::Value* x, llvm::Value* y) {
-    bool s = is_signed_int(t);
-    llvm::Type* ty = x->getType();
-    llvm::Value* zero = llvm::ConstantInt::get(ty, 0);
-    switch (bn.op) {
-      case BinOp::Add: return b_.CreateAdd(x, y);
-      case BinOp::Sub: return b_.CreateSub(x, y);
-      case BinOp::Mul: return b_.CreateMul(x, y);
-      case BinOp::BitAnd: return b_.CreateAnd(x, y);
-      case BinOp::BitOr: return b_.CreateOr(x, y);
-      case BinOp::BitXor: return b_.CreateXor(x, y);
-      case BinOp::FloorDiv:
-      case BinOp::Mod: {
-        // Python's floor semantics; a zero divisor gives 0 (numexpr); x // -1 wraps like -x.
-        llvm::Value* is_zero = b_.CreateICmpEQ(y, zero);
-        if (!s) {
-          llvm::Value* safe = b_.CreateSelect(is_zero, llvm::ConstantInt::get(ty, 1), y);
-          llvm::Value* r = bn.op == BinOp::FloorDiv ? b_.CreateUDiv(x, safe) : b_.CreateURem(x, safe);
-          return b_.CreateSelect(is_zero, zero, r);
-        }
-        llvm::Value* is_m1 = b_.CreateICmpEQ(y, llvm::ConstantInt::get(ty, -1, true));
-        llvm::Value* special = b_.CreateOr(is_zero, is_m1);
-        llvm::Value* safe = b_.CreateSelect(special, llvm::ConstantInt::get(ty, 1), y);
-        llvm::Value* q = b_.CreateSDiv(x, safe);
-        llvm::Value* r = b_.CreateSRem(x, safe);
-        llvm::Value* adjust = b_.CreateAnd(b_.CreateICmpNE(r, zero), b_.CreateICmpSLT(b_.CreateXor(r, y), zero));
-        if (bn.op == BinOp::FloorDiv) {
-          q = b_.CreateSelect(adjust, b_.CreateSub(q, llvm::ConstantInt::get(ty, 1)), q);
-          q = b_.CreateSelect(is_m1, b_.CreateNeg(x), q);
-          return b_.CreateSelect(is_zero, zero, q);
-        }
-        r = b_.CreateSelect(adjust, b_.CreateAdd(r, y), r);
-        return b_.CreateSelect(special, zero, r);
-      }
-      case BinOp::Pow: {
-        if (const auto* k = bn.rhs->as<ir::Const>()) {
-          assert(!(s && k->value.i < 0) && "inference rejects negative constant integer exponents");
-          return power_by_squaring(x, k->value.u, t);
-        }
-        if (s) raise_flag(b_.CreateICmpSLT(y, zero), kFlagNegativeIntPower);
-        llvm::Type* i64 = b_.getInt64Ty();
-        llvm::Value* wx = b_.CreateIntCast(x, i64, s);
-        llvm::Value* wy = b_.CreateIntCast(y, i64, s);
-        llvm::Value* r = b_.CreateCall(helper(s ? "jx_ipow_i64" : "jx_ipow_u64"), {wx, wy});
-        return b_.CreateTrunc(r, ty);
-      }
-      case BinOp::LShift:
-      case BinOp::RShift: {
-        // numpy: a shift by the width or more (or by a negative count) gives 0, or -1 for a
-        // negative value shifted right; LLVM's shifts would be poison there.
-        unsigned bits = ty->getIntegerBitWidth();
-        llvm::Value* oob = b_.CreateICmpUGE(y, llvm::ConstantInt::get(ty, bits));
-        if (bn.op == BinOp::LShift) return b_.CreateSelect(oob, zero, b_.CreateShl(x, y));
-        if (s) return b_.CreateSelect(oob, b_.CreateAShr(x, llvm::ConstantInt::get(ty, bits - 1)), b_.CreateAShr(x, y));
-        return b_.CreateSelect(oob, zero, b_.CreateLShr(x, y));
-      }
-      default: break;
-    }
-    assert(false && "unhandled integer operator");
-    return nullptr;
-  }
-
-  llvm::Value* float_binary(const ir::Binary& bn, DType t, llvm::Value* x, llvm::Value* y) {
-    bool single = t == DType::Float32;
-    switch (bn.op) {
-      case BinOp::Add: return b_.CreateFAdd(x, y);
-      case BinOp::Sub: return b_.CreateFSub(x, y);
-      case BinOp::Mul: return b_.CreateFMul(x, y);
-      case BinOp::Div: return b_.CreateFDiv(x, y);
-      case BinOp::FloorDiv: return b_.CreateCall(helper(single ? "jx_floordiv_f32" : "jx_floordiv_f64"), {x, y});
-      case BinOp::Mod: return b_.CreateCall(helper(single ? "jx_mod_f32" : "jx_mod_f64"), {x, y});
-      case BinOp::Pow: {
-        if (const auto* k = bn.rhs->as<ir::Const>()) {
-          double e = k->value.c.real();
-          if (e == 0.5) return b_.CreateCall(intrinsic(llvm::Intrinsic::sqrt, {x->getType()}), {x});
-          if (e == std::floor(e) && std::fabs(e) <= 64) {
-            llvm::Value* p = power_by_squaring(x, static_cast<std::uint64_t>(std::fabs(e)), t);
-            return e < 0 ? b_.CreateFDiv(fconst(t, 1.0), p) : p;
-          }
-        }
-        return b_.CreateCall(intrinsic(llvm::Intrinsic::pow, {x->getType()}), {x, y});
-      }
-      default: break;
-    }
-    assert(false && "unhandled float operator");
-    return nullptr;
-  }
-
-  Val complex_binary(BinOp op, DType t, Val a, Val c) {
-    switch (op) {
-      case BinOp::Add: return {b_.CreateFAdd(a.v, c.v), b_.CreateFAdd(a.im, c.im)};
-      case BinOp::Sub: return {b_.CreateFSub(a.v, c.v), b_.CreateFSub(a.im, c.im)};
-      case BinOp::Mul: return complex_mul(a, c);
-      case BinOp::Div: return complex_helper("jx_cdiv", t, {a, c});
-      case BinOp::Pow: return complex_helper("jx_cpow", t, {a, c});
-      case BinOp::Eq: return {b_.CreateAnd(b_.CreateFCmpOEQ(a.v, c.v), b_.CreateFCmpOEQ(a.im, c.im)), nullptr};
-      case BinOp::Ne: return {b_.CreateOr(b_.CreateFCmpUNE(a.v, c.v), b_.CreateFCmpUNE(a.im, c.im)), nullptr};
-      default: break;
-    }
-    assert(false && "inference rejects this complex operator");
-    return {};
-  }
-
-  Val complex_mul(Val a, Val c) {
-    llvm::Value* re = b_.CreateFSub(b_.CreateFMul(a.v, c.v), b_.CreateFMul(a.im, c.im));
-    llvm::Value* im = b_.CreateFAdd(b_.CreateFMul(a.v, c.im), b_.CreateFMul(a.im, c.v));
-    return {re, im};
-  }
-
-  llvm::Value* bytes_compare(BinOp op, Val a, Val c) {
-    llvm::Value* r = b_.CreateCall(helper("jx_bytes_cmp"), {a.v, a.im, c.v, c.im});
-    return compare(op, DType::Int32, r, b_.getInt32(0));
-  }
-
-  llvm::Value* is_nan(llvm::Value* x) { return b_.CreateFCmpUNO(x, x); }
-  llvm::Value* fabs(llvm::Value* x) { return b_.CreateCall(intrinsic(llvm::Intrinsic::fabs, {x->getType()}), {x}); }
-  llvm::Value* inf(llvm::Value* like) { return llvm::ConstantFP::getInfinity(like->getType()); }
-
-  Val call(const ir::Call& c) {
-    std::vector<Val> args;
-    for (const NodePtr& a : c.args) args.push_back(value(a));
-    DType at = c.args.empty() ? c.type : c.args[0]->type;
-    DType t = c.type;
-    Val x = args.empty() ? Val{} : args[0];
-    auto unary_intrinsic = [&](llvm::Intrinsic::ID id) {
-      return Val{b_.CreateCall(intrinsic(id, {x.v->getType()}), {x.v}), nullptr};
-    };
-    switch (c.fn) {
-#define JX_MATH(Enum, intrinsic_id, libm_name, helper_name)            \
-  case ir::Fn::Enum:                                                   \
-    if (is_complex(at)) return complex_helper(helper_name, t, {x});    \
-    if (intrinsic_id != llvm::Intrinsic::not_intrinsic) return unary_intrinsic(intrinsic_id); \
-    return {libm(libm_name, t, {x.v}), nullptr};
-      JX_MATH(Sqrt, llvm::Intrinsic::sqrt, "", "jx_csqrt")
-      JX_MATH(Sin, llvm::Intrinsic::sin, "", "jx_csin")
-      JX_MATH(Cos, llvm::Intrinsic::cos, "", "jx_ccos")
-      JX_MATH(Tan, llvm::Intrinsic::not_intrinsic, "tan", "jx_ctan")
-      JX_MATH(Arcsin, llvm::Intrinsic::not_intrinsic, "asin", "jx_carcsin")
-      JX_MATH(Arccos, llvm::Intrinsic::not_intrinsic, "acos", "jx_carccos")
-      JX_MATH(Arctan, llvm::Intrinsic::not_intrinsic, "atan", "jx_carctan")
-      JX_MATH(Sinh, llvm::Intrinsic::not_intrinsic, "sinh", "jx_csinh")
-      JX_MATH(Cosh, llvm::Intrinsic::not_intrinsic, "cosh", "jx_ccosh")
-      JX_MATH(Tanh, llvm::Intrinsic::not_intrinsic, "tanh", "jx_ctanh")
-      JX_MATH(Arcsinh, llvm::Intrinsic::not_intrinsic, "asinh", "jx_carcsinh")
-      JX_MATH(Arccosh, llvm::Intrinsic::not_intrinsic, "acosh", "jx_carccosh")
-      JX_MATH(Arctanh, llvm::Intrinsic::not_intrinsic, "atanh", "jx_carctanh")
-      JX_MATH(Exp, llvm::Intrinsic::exp, "", "jx_cexp")
-      JX_MATH(Expm1, llvm::Intrinsic::not_intrinsic, "expm1", "jx_cexpm1")
-      JX_MATH(Log, llvm::Intrinsic::log, "", "jx_clog")
-      JX_MATH(Log1p, llvm::Intrinsic::not_intrinsic, "log1p", "jx_clog1p")
-      JX_MATH(Log2, llvm::Intrinsic::not_intrinsic, "log2", "jx_clog2")
-      JX_MATH(Log10, llvm::Intrinsic::not_intrinsic, "log10", "jx_clog10")
-#undef JX_MATH
-      case ir::Fn::Abs:
-        if (is_complex(at)) return {libm("hypot", t, {x.v, x.im}), nullptr};
-        if (is_float(at)) return {fabs(x.v), nullptr};
-        if (is_signed_int(at)) {
-          return {b_.CreateCall(intrinsic(llvm::Intrinsic::abs, {x.v->getType()}), {x.v, b_.getFalse()}), nullptr};
-        }
-        return x;
-      case ir::Fn::Fabs: return {fabs(x.v), nullptr};
-      case ir::Fn::Ceil: return unary_intrinsic(llvm::Intrinsic::ceil);
-      case ir::Fn::Floor: return unary_intrinsic(llvm::Intrinsic::floor);
-      case ir::Fn::Trunc: return unary_intrinsic(llvm::Intrinsic::trunc);
-      case ir::Fn::Round: return unary_intrinsic(llvm::Intrinsic::roundeven);  // half to even, as numpy
-      case ir::Fn::Sign: {
-        if (is_integer(at)) {
-          llvm::Value* zero = iconst(t, 0);
-          llvm::Value* pos = b_.CreateZExt(is_signed_int(at) ? b_.CreateICmpSGT(x.v, zero) : b_.CreateICmpNE(x.v, zero), x.v->getType());
-          if (!is_signed_int(at)) return {pos, nullptr};
-          llvm::Value* neg = b_.CreateZExt(b_.CreateICmpSLT(x.v, zero), x.v->getType());
-          return {b_.CreateSub(pos, neg), nullptr};
-        }
-        // numpy: 1, -1, 0 for both zeros, NaN for NaN.
-        llvm::Value* r = b_.CreateSelect(b_.CreateFCmpOEQ(x.v, fconst(t, 0.0)), fconst(t, 0.0), x.v);
-        r = b_.CreateSelect(b_.CreateFCmpOLT(x.v, fconst(t, 0.0)), fconst(t, -1.0), r);
-        r = b_.CreateSelect(b_.CreateFCmpOGT(x.v, fconst(t, 0.0)), fconst(t, 1.0), r);
-        return {r, nullptr};
-      }
-      case ir::Fn::Arctan2: return {libm("atan2", t, {x.v, args[1].v}), nullptr};
-      case ir::Fn::Fmod: return {b_.CreateFRem(x.v, args[1].v), nullptr};
-      case ir::Fn::Hypot: return {libm("hypot", t, {x.v, args[1].v}), nullptr};
-      case ir::Fn::Nextafter: return {libm("nextafter", t, {x.v, args[1].v}), nullptr};
-      case ir::Fn::Copysign:
-        return {b_.CreateCall(intrinsic(llvm::Intrinsic::copysign, {x.v->getType()}), {x.v, args[1].v}), nullptr};
-      case ir::Fn::Maximum:
-      case ir::Fn::Minimum: {
-        bool mx = c.fn == ir::Fn::Maximum;
-        llvm::Value* y = args[1].v;
-        if (is_bool(t)) return {mx ? b_.CreateOr(x.v, y) : b_.CreateAnd(x.v, y), nullptr};
-        if (is_integer(t)) {
-          llvm::Intrinsic::ID id = is_signed_int(t) ? (mx ? llvm::Intrinsic::smax : llvm::Intrinsic::smin)
-                                                    : (mx ? llvm::Intrinsic::umax : llvm::Intrinsic::umin);
-          return {b_.CreateCall(intrinsic(id, {x.v->getType()}), {x.v, y}), nullptr};
-        }
-        // numpy's rule: (a >= b || isnan(a)) ? a : b, which propagates a NaN from either side.
-        llvm::Value* keep = b_.CreateOr(mx ? b_.CreateFCmpOGE(x.v, y) : b_.CreateFCmpOLE(x.v, y), is_nan(x.v));
-        return {b_.CreateSelect(keep, x.v, y), nullptr};
-      }
-      case ir::Fn::Isnan:
-        if (is_complex(at)) return {b_.CreateOr(is_nan(x.v), is_nan(x.im)), nullptr};
-        if (is_float(at)) return {is_nan(x.v), nullptr};
-        return {b_.getFalse(), nullptr};
-      case ir::Fn::Isinf:
-        if (is_complex(at)) return {b_.CreateOr(b_.CreateFCmpOEQ(fabs(x.v), inf(x.v)), b_.CreateFCmpOEQ(fabs(x.im), inf(x.im))), nullptr};
-        if (is_float(at)) return {b_.CreateFCmpOEQ(fabs(x.v), inf(x.v)), nullptr};
-        return {b_.getFalse(), nullptr};
-      case ir::Fn::Isfinite:
-        if (is_complex(at)) return {b_.CreateAnd(b_.CreateFCmpOLT(fabs(x.v), inf(x.v)), b_.CreateFCmpOLT(fabs(x.im), inf(x.im))), nullptr};
-        if (is_float(at)) return {b_.CreateFCmpOLT(fabs(x.v), inf(x.v)), nullptr};
-        return {b_.getTrue(), nullptr};
-      case ir::Fn::Signbit: {
-        if (is_float(at)) {
-          llvm::Type* it = b_.getIntNTy(x.v->getType()->getPrimitiveSizeInBits());
-          return {b_.CreateICmpSLT(b_.CreateBitCast(x.v, it), llvm::ConstantInt::get(it, 0)), nullptr};
-        }
-        if (is_signed_int(at)) return {b_.CreateICmpSLT(x.v, iconst(at, 0)), nullptr};
-        return {b_.getFalse(), nullptr};
-      }
-      case ir::Fn::Real: return {x.v, nullptr};
-      case ir::Fn::Imag:
-        if (is_complex(at)) return {x.im, nullptr};
-        if (is_bool(t)) return {b_.getFalse(), nullptr};
-        return {is_integer(t) ? iconst(t, 0) : fconst(t, 0.0), nullptr};
-      case ir::Fn::Complex: return {x.v, args[1].v};
-      case ir::Fn::Conj:
-        if (is_complex(at)) return {x.v, b_.CreateFNeg(x.im)};
-        return x;
-      case ir::Fn::Copy: return x;
-      case ir::Fn::OnesLike: {
-        if (is_bool(t)) return {b_.getTrue(), nullptr};
-        if (is_integer(t)) return {iconst(t, 1), nullptr};
-        if (is_complex(t)) return {fconst(t, 1.0), fconst(t, 0.0)};
-        return {fconst(t, 1.0), nullptr};
-      }
-      case ir::Fn::Contains: {
-        llvm::Value* r = b_.CreateCall(helper("jx_bytes_contains"), {x.v, x.im, args[1].v, args[1].im});
-        return {b_.CreateICmpNE(r, b_.getInt32(0)), nullptr};
-      }
-    }
-    assert(false && "unhandled function");
-    return {};
-  }
-
-  Val combine(ir::ReduceOp op, DType t, Val acc, Val x) {
-    auto reassoc = [](llvm::Value* v) {
-      if (auto* inst = llvm::dyn_cast<llvm::Instruction>(v)) inst->setHasAllowReassoc(true);
-      return v;
-    };
-    switch (op) {
-      case ir::ReduceOp::Sum:
-        if (is_integer(t)) return {b_.CreateAdd(acc.v, x.v), nullptr};
-        if (is_complex(t)) return {reassoc(b_.CreateFAdd(acc.v, x.v)), reassoc(b_.CreateFAdd(acc.im, x.im))};
-        return {reassoc(b_.CreateFAdd(acc.v, x.v)), nullptr};
-      case ir::ReduceOp::Prod:
-        if (is_integer(t)) return {b_.CreateMul(acc.v, x.v), nullptr};
-        if (is_complex(t)) return complex_mul(acc, x);
-        return {reassoc(b_.CreateFMul(acc.v, x.v)), nullptr};
-      case ir::ReduceOp::Min:
-      case ir::ReduceOp::Max: {
-        bool mx = op == ir::ReduceOp::Max;
-        if (is_bool(t)) return {mx ? b_.CreateOr(acc.v, x.v) : b_.CreateAnd(acc.v, x.v), nullptr};
-        llvm::Intrinsic::ID id;
-        if (is_float(t)) id = mx ? llvm::Intrinsic::maximum : llvm::Intrinsic::minimum;  // NaN-propagating
-        else if (is_signed_int(t)) id = mx ? llvm::Intrinsic::smax : llvm::Intrinsic::smin;
-        else id = mx ? llvm::Intrinsic::umax : llvm::Intrinsic::umin;
-        return {b_.CreateCall(intrinsic(id, {acc.v->getType()}), {acc.v, x.v}), nullptr};
-      }
-    }
-    return acc;
-  }
 
   const ir::Program& p_;
-  llvm::Module& m_;
-  llvm::LLVMContext& ctx_;
-  llvm::IRBuilder<> b_;
   llvm::Function* fn_ = nullptr;
   llvm::Value* flags_ = nullptr;
   llvm::Value* index_ = nullptr;
   std::vector<llvm::Value*> bases_;
   std::vector<llvm::Metadata*> scopes_;  // per slot, element-wise kernels only
-  llvm::MDNode* tag_scope_ = nullptr;
-  llvm::MDNode* tag_noalias_ = nullptr;
   std::vector<llvm::Value*> strides_;
   std::unordered_map<int, Val> scalar_vals_;
   std::unordered_map<const ir::Node*, Val> memo_;
