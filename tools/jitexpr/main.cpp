@@ -1,6 +1,11 @@
-// jitexpr: the command line. `jitexpr -c 'STATEMENTS'`, `jitexpr FILE`, or statements on stdin.
+// jitexpr: the command line. `jitexpr -c 'STATEMENTS'`, `jitexpr FILE`, statements on stdin, or
+// the interactive REPL when stdin is a terminal.
 // Exit status: 0 on success, 1 on a user error (message on stderr), 2 on bad usage.
+#include "tools/jitexpr/Repl.h"
+#include "tools/session/InputBuffer.h"
 #include "tools/session/Session.h"
+
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
@@ -69,11 +74,18 @@ int main(int argc, char** argv) {
       std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
       return session.run(text, true) ? 0 : 1;
     }
-    // Statements from standard input, one line at a time, as the REPL runs them: an error is
-    // reported and the next line still runs.
+    if (isatty(STDIN_FILENO)) return jitexpr::tools::run_repl(session);
+    // Statements from standard input, cut into units as the REPL cuts them and run as each one is
+    // complete: an error is reported and the next unit still runs.
     bool ok = true;
+    jitexpr::tools::InputBuffer buffer;
     std::string line;
-    while (!session.quit_requested() && std::getline(std::cin, line)) ok = session.run(line, false) && ok;
+    while (!session.quit_requested() && std::getline(std::cin, line)) {
+      for (const std::string& unit : buffer.add_line(line)) {
+        if (!session.quit_requested()) ok = session.run(unit, false) && ok;
+      }
+    }
+    if (buffer.pending() && !session.quit_requested()) ok = session.run(buffer.flush(), false) && ok;
     return ok ? 0 : 1;
   } catch (const std::exception& e) {
     std::cerr << "jitexpr: internal error: " << e.what() << '\n';

@@ -2,7 +2,9 @@
 #include "tools/session/Session.h"
 
 #include "frontend/Lexer.h"
+#include "frontend/ModuleParser.h"
 #include "frontend/Parser.h"
+#include "tools/session/InputBuffer.h"
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -14,7 +16,9 @@
 #include <fstream>
 #include <optional>
 #include <ostream>
+#include <iterator>
 #include <random>
+#include <set>
 #include <sstream>
 
 namespace jitexpr::tools {
@@ -69,8 +73,11 @@ std::string format_duration(double ms) {
 
 }  // namespace
 
-std::vector<std::string> split_statements(std::string_view text) {
-  std::vector<std::string> out;
+namespace {
+
+// The statements of one unit that is not a block: cut at ';' and at new lines outside brackets
+// and strings; a backslash-newline and a newline inside brackets become a space.
+void split_unit(std::string_view text, std::vector<std::string>& out) {
   std::string cur;
   int depth = 0;
   char quote = 0;
@@ -91,6 +98,11 @@ std::vector<std::string> split_statements(std::string_view text) {
       comment = true;
       continue;
     }
+    if (c == '\\' && i + 1 < text.size() && text[i + 1] == '\n') {
+      cur += ' ';
+      ++i;
+      continue;
+    }
     if (c == '\'' || c == '"') quote = c;
     if (c == '(' || c == '[') ++depth;
     if ((c == ')' || c == ']') && depth > 0) --depth;
@@ -102,6 +114,16 @@ std::vector<std::string> split_statements(std::string_view text) {
     cur += c == '\n' ? ' ' : c;
   }
   if (!trim(cur).empty()) out.emplace_back(trim(cur));
+}
+
+}  // namespace
+
+std::vector<std::string> split_statements(std::string_view text) {
+  std::vector<std::string> out;
+  for (const std::string& unit : split_units(text)) {
+    if (is_block(unit)) out.push_back(unit);
+    else split_unit(unit, out);
+  }
   return out;
 }
 
@@ -115,24 +137,70 @@ Session::Session(std::ostream& out, std::ostream& err, RuntimeOptions options)
 
 bool Session::run(std::string_view text, bool stop_on_error) {
   bool ok = true;
-  for (const std::string& stmt : split_statements(text)) {
-    if (quit_) break;
-    try {
-      statement(stmt);
-    } catch (const Error& e) {
-      err_ << e.what() << '\n';
-      ok = false;
-      if (stop_on_error) break;
+  try {
+    for (const std::string& stmt : split_statements(text)) {
+      if (quit_) break;
+      check_interrupt();
+      try {
+        timed_statement(stmt);
+      } catch (const Error& e) {
+        err_ << e.what() << '\n';
+        ok = false;
+        if (stop_on_error) break;
+      }
     }
+    // A Ctrl-C during the last statement is reported too, not left for the next input.
+    check_interrupt();
+  } catch (const KeyboardInterrupt& e) {
+    out_.flush();
+    err_ << e.what() << '\n';
+    ok = false;
   }
   out_.flush();
   return ok;
+}
+
+void Session::check_interrupt() {
+  if (interrupt_ && interrupt_->exchange(false)) throw KeyboardInterrupt();
+}
+
+void Session::timed_statement(std::string_view text) {
+  if (!timing_ || trim(text).starts_with('%')) return statement(text);
+  RuntimeStats before = runtime_.stats();
+  parse_ms_ = 0;
+  auto t0 = std::chrono::steady_clock::now();
+  statement(text);
+  double total = ms_since(t0);
+  RuntimeStats after = runtime_.stats();
+  // The specializations compiled by this statement are the entries that were not cached before.
+  std::set<std::string> known;
+  for (const CacheEntryStats& e : before.entries) known.insert(e.key);
+  double compile = 0;
+  for (const CacheEntryStats& e : after.entries) {
+    if (!known.count(e.key)) compile += e.parse_ms + e.infer_ms + e.optimize_ms + e.codegen_ms;
+  }
+  std::uint64_t misses = after.misses - before.misses;
+  std::uint64_t hits = after.hits - before.hits;
+  std::uint64_t from_disk = after.disk_hits - before.disk_hits;
+  auto count = [](std::uint64_t n, const char* what) { return fmt::format("{} {}{}", n, what, n == 1 ? "" : "es"); };
+  std::string compiled = "nothing compiled";
+  if (misses > 0) {
+    compiled = fmt::format("compile {} ({}{})", format_duration(compile), count(misses, "miss"),
+                           from_disk ? fmt::format(", {} from disk", from_disk) : "");
+  } else if (hits > 0) {
+    compiled = fmt::format("compile cached ({} hit{})", hits, hits == 1 ? "" : "s");
+  }
+  // Writing new code to the disk cache is in no phase of the entry: it shows with the run.
+  const char* run_label = misses > from_disk && after.disk_enabled ? "run + disk store" : "run";
+  double run = std::max(0.0, total - parse_ms_ - compile);
+  out_ << fmt::format("parse {}, {}, {} {}\n", format_duration(parse_ms_), compiled, run_label, format_duration(run));
 }
 
 void Session::statement(std::string_view text) {
   text = trim(text);
   if (text.empty()) return;
   if (text[0] == '%') return magic(text);
+  if (is_block(text)) return block(text);
   // name = expression (but not name == expression)
   Source probe{"<stmt>", std::string(text)};
   Lexer lexer(probe, LexMode::Expression);
@@ -159,9 +227,22 @@ void Session::assign(const std::string& name, Value v) {
   vars_.emplace_back(name, std::move(v));
 }
 
+void Session::block(std::string_view text) {
+  // The kernel language's own parser reports syntax errors with their positions in the block.
+  Source src{"<input>", std::string(text)};
+  parse_module(src);
+  // TODO(kernels): a module of defs goes to Runtime::compile_module and its kernels become callable
+  // in later statements. Until the session has kernels, a well-formed block is refused here.
+  Lexer lexer(src, LexMode::Module);
+  Token first = lexer.next();
+  fail_at(ErrorKind::Syntax, src, first.range, "kernels cannot be defined in the session yet");
+}
+
 Value Session::evaluate(std::string_view text) {
   Source src{"<expr>", std::string(text)};
+  auto t0 = std::chrono::steady_clock::now();
   ast::ExprPtr e = parse_expression(src);
+  parse_ms_ += ms_since(t0);
   // A variable alone, or a byte string, needs no compiled code.
   if (const auto* n = e->as<ast::Name>()) {
     for (const auto& [name, value] : vars_) {
@@ -331,73 +412,120 @@ Value Session::call_builtin(std::string_view text, const SessionCall& sc) {
   return {};
 }
 
+namespace {
+
+// One magic as written: `%name argument`, with the positions of both for error carets.
+struct MagicText {
+  std::string_view text;
+  std::string_view name;
+  std::string_view arg;
+  SourceRange name_range;
+  SourceRange arg_range;
+
+  explicit MagicText(std::string_view t) : text(t) {
+    std::size_t sp = std::min(t.find_first_of(" \t"), t.size());
+    name = t.substr(1, sp - 1);
+    name_range = {0, static_cast<std::uint32_t>(sp)};
+    std::size_t b = std::min(t.find_first_not_of(" \t", sp), t.size());
+    arg = t.substr(b);
+    arg_range = {static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(t.size())};
+  }
+  [[noreturn]] void fail(SourceRange r, std::string message) const {
+    throw ValueError(std::move(message), "<stmt>", std::string(text), r);
+  }
+  void need_arg(std::string_view what) const {
+    if (arg.empty()) fail({name_range.end, name_range.end + 1}, fmt::format("%{} needs {}; %help explains it", name, what));
+  }
+  void no_arg() const {
+    if (!arg.empty()) fail(arg_range, fmt::format("%{} takes no argument", name));
+  }
+};
+
+// `-n LOOPS` / `-r REPEATS` in front of %timeit's statement (IPython's spelling).
+struct TimeitOptions {
+  std::int64_t loops = 0;  // 0: chosen so that one repeat takes at least 20 ms
+  int repeats = 7;
+  std::string_view stmt;
+};
+
+TimeitOptions timeit_options(const MagicText& m) {
+  TimeitOptions o;
+  std::string_view rest = m.arg;
+  while (rest.size() > 3 && rest[0] == '-' && (rest[1] == 'n' || rest[1] == 'r') && (rest[2] == ' ' || rest[2] == '\t')) {
+    char flag = rest[1];
+    std::size_t b = rest.find_first_not_of(" \t", 2);
+    std::size_t e = std::min(rest.find_first_of(" \t", b), rest.size());
+    std::string number(rest.substr(b, e - b));
+    auto at = static_cast<std::uint32_t>(m.text.size() - rest.size() + b);
+    char* end = nullptr;
+    long long v = std::strtoll(number.c_str(), &end, 10);
+    if (number.empty() || *end != '\0' || v < 1 || v > 1'000'000'000) {
+      m.fail({at, at + static_cast<std::uint32_t>(std::max<std::size_t>(number.size(), 1))},
+             fmt::format("%timeit -{} needs a count from 1 to 1000000000, not '{}'", flag, number));
+    }
+    if (flag == 'n') o.loops = v;
+    else o.repeats = static_cast<int>(v);
+    rest = trim(rest.substr(e));
+  }
+  o.stmt = rest;
+  return o;
+}
+
+}  // namespace
+
 void Session::magic(std::string_view text) {
-  std::size_t sp = text.find_first_of(" \t");
-  std::string_view name = text.substr(1, sp == std::string_view::npos ? std::string_view::npos : sp - 1);
-  std::string_view arg = sp == std::string_view::npos ? std::string_view{} : trim(text.substr(sp));
-  auto need_arg = [&] {
-    if (arg.empty()) throw ValueError(fmt::format("%{} needs an argument; %help explains it", name));
-  };
+  const MagicText m(text);
+  const std::string_view name = m.name;
+  const std::string_view arg = m.arg;
   if (name == "quit" || name == "exit") {
+    m.no_arg();
     quit_ = true;
   } else if (name == "help") {
+    m.no_arg();
     out_ << "Statements: an expression (prints its value), NAME = EXPRESSION, and the constructors\n"
             "  arange(n), arange(start, stop, step), linspace(start, stop, num), zeros(shape), ones(shape),\n"
             "  empty(shape), full(shape, value), random(shape, seed=S), load(\"x.npy\"), save(\"y.npy\", expr);\n"
             "  constructors take dtype=float32 and the like. Separate statements with ';' or new lines.\n"
             "Magics:\n"
             "  %time STMT     run once and print the time\n"
-            "  %timeit STMT   run repeatedly; print the best and median time per run\n"
+            "  %timeit [-n LOOPS] [-r REPEATS] STMT\n"
+            "                 run repeatedly; print the best and median time per run\n"
+            "  %timing on|off after each statement, print its parse, compile and run times\n"
             "  %ir EXPR       the typed IR of the expression's specialization\n"
             "  %llvm EXPR     its optimized LLVM IR\n"
             "  %asm EXPR      its host assembly\n"
             "  %cache         compiled-code cache: entries, hits, misses, compile times\n"
             "  %threads [N]   show or set the number of threads\n"
+            "  %load FILE     run the statements of a file\n"
             "  %who           variables with their dtype and shape\n"
             "  %help          this text\n"
-            "  %quit          leave\n";
+            "  %quit          leave (also Ctrl-D)\n";
   } else if (name == "time") {
-    need_arg();
+    m.need_arg("a statement");
     auto t0 = std::chrono::steady_clock::now();
     statement(arg);
     out_ << "time: " << format_duration(ms_since(t0)) << '\n';
   } else if (name == "timeit") {
-    need_arg();
-    // Results are not printed while timing: the output stream writes to a sink meanwhile.
-    std::ostringstream sink;
-    const std::string stmt(arg);
-    auto run_once = [&] { statement(stmt); };
-    std::streambuf* buf = out_.rdbuf(sink.rdbuf());
-    try {
-      run_once();  // warm-up: compiles
-      std::int64_t loops = 1;
-      while (true) {
-        auto t0 = std::chrono::steady_clock::now();
-        for (std::int64_t i = 0; i < loops; ++i) run_once();
-        if (ms_since(t0) >= 20 || loops >= (std::int64_t{1} << 30)) break;
-        loops *= 10;
-      }
-      std::vector<double> per;
-      for (int r = 0; r < 7; ++r) {
-        auto t0 = std::chrono::steady_clock::now();
-        for (std::int64_t i = 0; i < loops; ++i) run_once();
-        per.push_back(ms_since(t0) / static_cast<double>(loops));
-      }
-      out_.rdbuf(buf);
-      std::sort(per.begin(), per.end());
-      out_ << fmt::format("{} loop{}, best of 7: {} per loop (median {})\n", loops, loops == 1 ? "" : "s",
-                          format_duration(per.front()), format_duration(per[per.size() / 2]));
-    } catch (...) {
-      out_.rdbuf(buf);
-      throw;
+    m.need_arg("a statement");
+    TimeitOptions o = timeit_options(m);
+    if (o.stmt.empty()) m.fail({static_cast<std::uint32_t>(text.size()), static_cast<std::uint32_t>(text.size() + 1)}, "%timeit needs a statement after its options");
+    timeit(o.stmt, o.loops, o.repeats);
+  } else if (name == "timing") {
+    if (arg.empty()) {
+      out_ << "timing " << (timing_ ? "on" : "off") << '\n';
+    } else if (arg == "on" || arg == "off") {
+      timing_ = arg == "on";
+    } else {
+      m.fail(m.arg_range, fmt::format("%timing needs 'on' or 'off', not '{}'", arg));
     }
   } else if (name == "ir" || name == "llvm" || name == "asm") {
-    need_arg();
+    m.need_arg("an expression");
     std::string expr(arg);
     if (name == "ir") out_ << runtime_.dump_ir(expr, vars_);
     else if (name == "llvm") out_ << runtime_.dump_llvm(expr, vars_);
     else out_ << runtime_.dump_asm(expr, vars_);
   } else if (name == "cache") {
+    m.no_arg();
     RuntimeStats s = runtime_.stats();
     out_ << fmt::format("in-memory cache: {} entries, {} hits, {} misses, {} evictions\n", s.entries.size(), s.hits,
                         s.misses, s.evictions);
@@ -418,24 +546,75 @@ void Session::magic(std::string_view text) {
       out_ << runtime_.num_threads() << " threads\n";
       return;
     }
-    int n = 0;
     std::string a(arg);
     char* end = nullptr;
     long v = std::strtol(a.c_str(), &end, 10);
     if (end == a.c_str() || *end != '\0' || v < 1 || v > 4096) {
-      throw ValueError(fmt::format("%threads needs a thread count from 1 to 4096, not '{}'", a));
+      m.fail(m.arg_range, fmt::format("%threads needs a thread count from 1 to 4096, not '{}'", a));
     }
-    n = static_cast<int>(v);
+    int n = static_cast<int>(v);
     runtime_.set_num_threads(n);
     out_ << n << " thread" << (n == 1 ? "" : "s") << '\n';
+  } else if (name == "load") {
+    m.need_arg("a file name");
+    std::string path(arg);
+    if (path.size() >= 2 && (path[0] == '"' || path[0] == '\'') && path.back() == path[0]) path = path.substr(1, path.size() - 2);
+    std::ifstream probe(path);
+    if (!probe) m.fail(m.arg_range, fmt::format("cannot open '{}'", path));
+    load_file(path);
   } else if (name == "who") {
+    m.no_arg();
     if (vars_.empty()) out_ << "no variables\n";
     for (const auto& [n, v] : vars_) {
       Array a = v.array();
       out_ << fmt::format("{}  {}\n", n, a.describe());
     }
   } else {
-    throw ValueError(fmt::format("unknown magic '%{}'; %help lists them", name));
+    m.fail(m.name_range, fmt::format("unknown magic '%{}'; %help lists them", name));
+  }
+}
+
+void Session::timeit(std::string_view stmt_text, std::int64_t loops, int repeats) {
+  // Results are not printed while timing: the output stream writes to a sink meanwhile.
+  std::ostringstream sink;
+  const std::string stmt(stmt_text);
+  auto run_loops = [&](std::int64_t n) {
+    auto t0 = std::chrono::steady_clock::now();
+    for (std::int64_t i = 0; i < n; ++i) {
+      check_interrupt();
+      statement(stmt);
+    }
+    return ms_since(t0);
+  };
+  std::streambuf* buf = out_.rdbuf(sink.rdbuf());
+  try {
+    run_loops(1);  // warm-up: compiles
+    if (loops == 0) {
+      loops = 1;
+      while (run_loops(loops) < 20 && loops < (std::int64_t{1} << 30)) loops *= 10;
+    }
+    std::vector<double> per;
+    for (int r = 0; r < repeats; ++r) per.push_back(run_loops(loops) / static_cast<double>(loops));
+    out_.rdbuf(buf);
+    std::sort(per.begin(), per.end());
+    out_ << fmt::format("{} loop{}, best of {}: {} per loop (median {})\n", loops, loops == 1 ? "" : "s", repeats,
+                        format_duration(per.front()), format_duration(per[per.size() / 2]));
+  } catch (...) {
+    out_.rdbuf(buf);
+    throw;
+  }
+}
+
+void Session::load_file(const std::string& path) {
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // TODO(kernels): a file that holds only defs and imports is a module of kernels; it will go to
+  // Runtime::compile_module whole, so that its defs can call each other. Until the session has
+  // kernels every file runs as a script: statements in order, the first error stops it.
+  for (const std::string& stmt : split_statements(text)) {
+    if (quit_) break;
+    check_interrupt();
+    statement(stmt);
   }
 }
 

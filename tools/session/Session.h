@@ -5,20 +5,36 @@
 
 #include <jitexpr/jitexpr.h>
 
+#include <atomic>
+#include <cstdint>
 #include <iosfwd>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace jitexpr::tools {
 
+// Thrown when the interrupt flag is seen between statements or repetitions (Ctrl-C in the REPL).
+// Not a jitexpr::Error: the library has no such kind yet.
+class KeyboardInterrupt : public std::runtime_error {
+ public:
+  KeyboardInterrupt() : std::runtime_error("KeyboardInterrupt") {}
+};
+
 class Session {
  public:
   Session(std::ostream& out, std::ostream& err, RuntimeOptions options = {});
 
-  // Runs the statements of `text` (separated by newlines or ';'). A failing statement prints its
-  // error; with stop_on_error the rest of `text` is skipped. Returns false if any statement failed.
+  // Runs the statements of `text` (separated by newlines or ';'; a `def` or other block runs as
+  // one). A failing statement prints its error; with stop_on_error the rest of `text` is skipped.
+  // An interrupt prints "KeyboardInterrupt", clears the flag and skips the rest. Returns false if
+  // any statement failed or was interrupted.
   bool run(std::string_view text, bool stop_on_error);
+
+  // A flag that a signal handler sets (Ctrl-C): checked between statements, between the runs of
+  // %timeit and the statements of %load. Null: never interrupted.
+  void set_interrupt_flag(std::atomic<bool>* flag) { interrupt_ = flag; }
 
   // True once %quit ran.
   bool quit_requested() const { return quit_; }
@@ -27,8 +43,14 @@ class Session {
   const Bindings& variables() const { return vars_; }
 
  private:
+  void unit(std::string_view text);
   void statement(std::string_view text);
+  void timed_statement(std::string_view text);
+  void block(std::string_view text);
   void magic(std::string_view text);
+  void timeit(std::string_view stmt, std::int64_t loops, int repeats);
+  void load_file(const std::string& path);
+  void check_interrupt();
   Value evaluate(std::string_view text);
   Value call_builtin(std::string_view text, const struct SessionCall& call);
   void assign(const std::string& name, Value v);
@@ -38,9 +60,13 @@ class Session {
   Runtime runtime_;
   Bindings vars_;
   bool quit_ = false;
+  bool timing_ = false;  // %timing on: a line of phase times after each statement
+  double parse_ms_ = 0;  // the session's own parsing, summed over the statement being timed
+  std::atomic<bool>* interrupt_ = nullptr;
 };
 
-// Splits text into statements at newlines and at ';' outside brackets and strings.
+// Splits text into statements at newlines and at ';' outside brackets and strings; a block
+// (InputBuffer.h's is_block) stays one statement with its newlines.
 std::vector<std::string> split_statements(std::string_view text);
 
 }  // namespace jitexpr::tools
