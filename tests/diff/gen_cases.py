@@ -2,20 +2,23 @@
 """Generates the differential test's cases: random well-typed expressions over small arrays of
 every dtype, with the results that numexpr or numpy give, for tests/diff/DiffTest.cpp.
 
-    /usr/bin/python3 tests/diff/gen_cases.py OUT_FILE [--cases N] [--seed S]
+    /usr/bin/python3 tests/diff/gen_cases.py OUT_FILE [--cases N] [--out-cases N] [--seed S]
 
 The output is deterministic for a given seed, numpy and numexpr.
 
 Expressions. Every operator (+ - * / // % ** << >> & | ^, the six comparisons), the unary - ~ +,
 every built-in function of ir/Builtins.h, .real/.imag, where(), literals of every kind (int32 and
 int64 integers, floats, imaginary numbers, booleans, byte strings) and the reductions sum, prod,
-min and max at the top, over all axes or one (also negative) of 1-d and 2-d inputs (and a few
-over more than one of the executor's 16384-element blocks), with broadcasting between (r, c),
-(c,), (r, 1) and 0-d operands, a few empty arrays, repeated subexpressions (for CSE), constant
-subexpressions (for constant folding), the functions' other spellings (absolute, np.sin). Inputs
-are of every dtype, mixed with edge values: 0, -0.0, -1, the extremes, nan, +-inf, subnormals,
-halves (for round), shift counts around the bit width. REGRESSIONS adds the hand-written cases of
-the bugs this test found. About 7% of the cases are rejected expressions: their error kind counts.
+min and max at the top, over all axes or one (also negative) of 0-d to 3-d inputs (and a few
+over more than one of the executor's 16384-element blocks), with broadcasting between operands of
+fewer axes, axes of extent 1 and 0-d, a few empty arrays, repeated subexpressions (for CSE),
+constant subexpressions (for constant folding), the functions' other spellings (absolute,
+np.sin). Inputs are of every dtype, mixed with edge values: 0, -0.0, -1, the extremes, nan,
++-inf, subnormals, halves (for round), shift counts around the bit width, and lie in memory in
+random layouts (layout_for: transposes, steps, negative and zero strides, unaligned). About 400
+more cases evaluate into out= with a casting rule (make_out_case). REGRESSIONS adds the
+hand-written cases of the bugs this test found. About 10% of the cases are rejected expressions:
+their error kind (and for refused casts, the message) counts.
 
 The oracle. Each expression is typed by our documented rules (docs/semantics.md; promotion
 from tests/golden/data/promotion.csv, which gen_type_tables.py takes from numexpr and numpy).
@@ -1049,37 +1052,71 @@ def regression_case(text, spec):
 # ---- cases ----
 
 def shapes_for(rng, nvars):
+    """The operands' shapes: one spans the result, the others broadcast against it (fewer
+    leading axes, axes of extent 1, 0-d)."""
     r = rng.random()
-    if r < 0.35:
+    if r < 0.3:
         full = (rng.choice([1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 33, 67, 130]),)
-    elif r < 0.95:
+    elif r < 0.8:
         full = (rng.randint(1, 5), rng.randint(1, 6))
+    elif r < 0.9:
+        full = (rng.randint(1, 4), rng.randint(1, 4), rng.randint(1, 5))
+    elif r < 0.95:
+        full = ()  # every operand 0-d
     else:
-        full = rng.choice([(0,), (2, 0), (0, 3)])
+        full = rng.choice([(0,), (2, 0), (0, 3), (3, 0, 2), (0, 1), (1, 0)])
     shapes = []
     for i in range(nvars):
         s = rng.random()
         if i == 0 or s < 0.55:
             shapes.append(full)
-        elif s < 0.7 and len(full) == 2:
-            shapes.append(full[1:])
-        elif s < 0.85 and len(full) == 2:
-            shapes.append((full[0], 1))
+        elif s < 0.85 and full:
+            dropped = full[rng.randint(0, len(full) - 1):]
+            shapes.append(tuple(1 if rng.random() < 0.4 else d for d in dropped))
         else:
             shapes.append(())
     rng.shuffle(shapes)
     return shapes
 
 
+def zero_strided(rng, env):
+    """Now and then an operand becomes a broadcast view (numpy.broadcast_to): equal along one axis,
+    which it reads with a zero stride."""
+    out = {}
+    for name, a in env.items():
+        axes = [ax for ax in range(a.ndim) if a.shape[ax] > 1]
+        if axes and rng.random() < 0.12:
+            ax = rng.choice(axes)
+            a = np.broadcast_to(np.take(a, [0], axis=ax), a.shape)
+        out[name] = a
+    return out
+
+
 def layout_for(rng, arr):
-    if arr.ndim == 0 or arr.size < 2:
+    """How an array lies in memory, for DiffTest.cpp: "c" (C order), or "x:SHIFT:S0,S1,..." with
+    each axis' stride in elements (negative: the axis runs backwards, 0: broadcast) and the byte
+    offset of the whole view from an aligned address (1: unaligned). The axes lie in C order,
+    Fortran order or a random order (a transpose), some with steps (a slice a[::2]), some
+    reversed (a[::-1]); the zero strides of broadcast views stay."""
+    zero = [arr.strides[ax] == 0 and arr.shape[ax] > 1 for ax in range(arr.ndim)]
+    if arr.size < 2 or (not any(zero) and rng.random() < 0.5):
         return "c"
+    order = list(range(arr.ndim))  # outermost first
     r = rng.random()
-    if r < 0.12:
-        return "s"  # every other element of a twice-as-long buffer
-    if r < 0.24 and arr.ndim == 2:
-        return "t"  # Fortran order
-    return "c"
+    if r < 0.3:
+        order.reverse()
+    elif r < 0.5:
+        rng.shuffle(order)
+    strides = [0] * arr.ndim
+    inner = 1
+    for ax in reversed(order):
+        if zero[ax]:
+            continue
+        strides[ax] = inner * rng.choice([1, 1, 1, 2, 3])
+        inner = strides[ax] * arr.shape[ax]
+    strides = [-s if rng.random() < 0.25 else s for s in strides]
+    shift = 1 if arr.dtype.itemsize > 1 and rng.random() < 0.08 else 0
+    return f"x:{shift}:{','.join(str(s) for s in strides)}"
 
 
 class Case:
@@ -1172,8 +1209,85 @@ def make_case(rng, gen, kind_wanted, dtype_hint):
         mode = "tame"  # special values of complex functions differ between libraries
     if expr.op == "reduce" and not is_int(expr.t) and not is_bool(expr.t):
         mode = "prod" if expr.fn == "prod" else ("tame" if mode == "tame" else "moderate")
-    return finish_case(expr, None, lambda: {nm: random_array(dt, sh, rng, mode)
-                                             for nm, dt, sh in zip(names, dtypes, shapes)}, c)
+    return finish_case(expr, None, lambda: zero_strided(rng, {nm: random_array(dt, sh, rng, mode)
+                                                          for nm, dt, sh in zip(names, dtypes, shapes)}), c)
+
+
+CASTINGS = ["no", "equiv", "safe", "same_kind", "unsafe"]
+
+
+def convert(x, t):
+    """Our conversion of a result into out's dtype t (docs/semantics.md, Casts): numpy's astype,
+    except that a float becomes an integer by truncation with saturation at the type's limits and
+    NaN to 0 (LLVM's fptosi.sat), where numpy leaves out-of-range values to the platform."""
+    x = np.asarray(x)
+    if t == "bool" or not is_int(t) or x.dtype.kind not in "fc":
+        return cast(x.real if x.dtype.kind == "c" and t != "bool" and not is_cplx(t) else x, t)
+    info = np.iinfo(t)
+    flat = [0 if math.isnan(v) else min(max(int(v) if math.isfinite(v) else (info.max if v > 0 else info.min),
+                                            info.min), info.max)
+            for v in np.asarray(x.real, dtype="float64").reshape(-1).tolist()]
+    return np.array(flat, dtype=t).reshape(x.shape)
+
+
+def shape_text(shape):
+    """jitexpr's shape_string: (3, 4), (5,), ()."""
+    return f"({shape[0]},)" if len(shape) == 1 else "(" + ", ".join(str(d) for d in shape) + ")"
+
+
+def make_out_case(rng, gen, dtype_hint):
+    """An evaluation into out=: of the result's dtype or another, with a casting rule that allows
+    the conversion or refuses it (a TypeError naming both dtypes), in any layout, sometimes the
+    very array of an operand (in place), rarely of the wrong shape (ValueError)."""
+    kind_wanted = rng.choice(["exact", "exact", "exact", "inexact", "reduce"])
+    c = make_case(rng, gen, kind_wanted, dtype_hint)
+    if c is None or c.error:
+        return None
+    natural = c.natural = c.want.dtype.name
+    c.casting = rng.choice(CASTINGS)
+    c.alias = None
+    c.errmsg = None
+    out_dtype = natural if rng.random() < 0.45 else rng.choice(DTYPES)
+    candidates = [nm for nm, a in c.env.items() if a.shape == c.want.shape and a.size
+                  and 0 not in a.strides[:a.ndim] and c.expr.op != "reduce"]
+    if candidates and rng.random() < 0.3:
+        c.alias = rng.choice(sorted(candidates))
+        out_dtype = c.env[c.alias].dtype.name
+    c.out_shape = c.want.shape
+    if c.alias is None and c.expr.op != "reduce" and rng.random() < 0.05:
+        # (Reductions do not check out='s shape yet: see DiffTest.cpp, ReductionIntoOutOfTheWrongShape.)
+        c.out_shape = c.want.shape + (1,) if rng.random() < 0.5 else (2,) + c.want.shape
+        c.error = "ValueError"
+        c.errmsg = (f"out= has shape {shape_text(c.out_shape)} "
+                    f"but the expression gives shape {shape_text(c.want.shape)}")
+    elif c.expr.op == "reduce" and out_dtype != natural:
+        c.error = "TypeError"
+        c.errmsg = f"out= has dtype '{out_dtype}' but the reduction gives '{natural}'"
+    elif not np.can_cast(natural, out_dtype, c.casting):
+        c.error = "TypeError"
+        c.errmsg = f"cannot cast the result from '{natural}' to out's '{out_dtype}' with casting='{c.casting}'"
+    c.out_dtype = out_dtype
+    if c.error:
+        return c
+    inexact_ok = is_float(natural) and (is_float(out_dtype) or is_cplx(out_dtype))
+    if c.tol != "exact" and out_dtype != natural and not inexact_ok:
+        return None  # a value within K ULP may truncate or round to another integer
+    want = convert(c.want, out_dtype)
+    # numexpr writes into out= and converts as numpy's iterator does; it agrees with us where
+    # the conversion is not a float or complex into an integer (ours saturates).
+    clean = not (is_int(out_dtype) and kind(natural) in "fc")
+    if c.oracle == "numexpr" and clean:
+        env = {nm: np.array(a) for nm, a in c.env.items()}
+        out = env[c.alias] if c.alias else np.zeros(c.out_shape, dtype=out_dtype)
+        numexpr.evaluate(c.text, local_dict=env, out=out, casting=c.casting)
+        if not agrees(out, want, c.tol, c.bound):
+            sys.exit(f"numexpr and the numpy emulation disagree on {c.text} into {out_dtype} "
+                     f"(casting={c.casting}, alias {c.alias})\ninputs: {c.env}\nnumexpr: {out!r}\nnumpy:   {want!r}")
+        want = out
+    else:
+        c.oracle = "numpy"
+    c.want = np.array(want, dtype=out_dtype)
+    return c
 
 
 def finish_case(expr, env, make_env, c=None):
@@ -1284,17 +1398,25 @@ def dtype_field(a):
     return ("bytes", a.dtype.itemsize) if a.dtype.kind == "S" else (a.dtype.name, a.dtype.itemsize)
 
 
-def write_case(out, i, c, rng):
+def write_case(out, i, c):
     out.write(f"case {i}\n")
     out.write(f"expr {c.text}\n")
     for name in sorted(c.env):
         a = c.env[name]
         dt, size = dtype_field(a)
-        layout = layout_for(rng, a)
         dims = " ".join(str(d) for d in a.shape)
-        out.write(f"in {name} {dt} {size} {layout} {a.ndim} {dims} {hexdata(a)}".replace("  ", " ") + "\n")
+        out.write(f"in {name} {dt} {size} {c.layouts[name]} {a.ndim} {dims} {hexdata(a)}".replace("  ", " ") + "\n")
+    if getattr(c, "casting", None):
+        if c.alias:
+            out.write(f"out alias {c.alias}\n")
+        else:
+            dims = " ".join(str(d) for d in c.out_shape)
+            out.write(f"out {c.out_dtype} {c.out_layout} {len(c.out_shape)} {dims}".rstrip() + "\n")
+        out.write(f"casting {c.casting}\n")
     if c.error:
         out.write(f"error {c.error}\n")
+        if getattr(c, "errmsg", None):
+            out.write(f"message {c.errmsg}\n")
     else:
         dt, size = dtype_field(c.want)
         dims = " ".join(str(d) for d in c.want.shape)
@@ -1324,9 +1446,22 @@ def coverage(cases):
                 seen.add("lit:" + n.lt)
             elif n.op == "reduce":
                 seen.add(f"{n.fn}:{'all' if n.axis is None else ('neg' if n.axis < 0 else 'axis')}")
-        for a in c.env.values():
+        for name, a in c.env.items():
             seen.add("dtype:" + ("bytes" if a.dtype.kind == "S" else a.dtype.name))
             seen.add(f"rank:{a.ndim}")
+            layout = c.layouts[name]
+            if layout.startswith("x"):
+                shift, strides = layout.split(":")[1:]
+                strides = [int(v) for v in strides.split(",")]
+                seen.add("layout:x")
+                seen |= {"layout:zero"} if 0 in strides else set()
+                seen |= {"layout:negative"} if min(strides) < 0 else set()
+                seen |= {"layout:unaligned"} if shift != "0" else set()
+        if getattr(c, "casting", None):
+            seen.add("casting:" + c.casting)
+            seen.add("out:alias" if c.alias else "out:" + ("same" if c.out_dtype == c.natural else "converted"))
+            if c.error:
+                seen.add("out-error:" + c.error)
         if c.error:
             seen.add("error:" + c.error)
         else:
@@ -1337,7 +1472,10 @@ def coverage(cases):
         | set(FUNCS1) | set(FUNCS2) | {"contains"} \
         | {f"{r}:{a}" for r in REDUCTIONS for a in ("all", "axis", "neg")} \
         | {"lit:int32", "lit:int64", "lit:float64", "lit:complex128", "lit:bool", "lit:bytes"} \
-        | {"dtype:" + t for t in DTYPES + ["bytes"]} | {"rank:0", "rank:1", "rank:2"} \
+        | {"dtype:" + t for t in DTYPES + ["bytes"]} | {"rank:0", "rank:1", "rank:2", "rank:3", "layout:x", "layout:zero",
+           "layout:negative", "layout:unaligned"} \
+        | {"casting:" + k for k in CASTINGS} | {"out:alias", "out:same", "out:converted"} \
+        | {"out-error:TypeError", "out-error:ValueError"} \
         | {"error:TypeError", "error:ValueError", "tol:exact", "tol:ulp", "tol:bound",
            "oracle:numexpr", "oracle:numpy"}
     missing = need - seen
@@ -1349,11 +1487,13 @@ def coverage(cases):
 def main():
     args = sys.argv[1:]
     if not args:
-        sys.exit("usage: gen_cases.py OUT_FILE [--cases N] [--seed S]")
+        sys.exit("usage: gen_cases.py OUT_FILE [--cases N] [--out-cases N] [--seed S]")
     out_path = args[0]
-    n_cases, seed = 2000, 20240611
+    n_cases, n_out, seed = 2000, 400, 20240611
     if "--cases" in args:
         n_cases = int(args[args.index("--cases") + 1])
+    if "--out-cases" in args:
+        n_out = int(args[args.index("--out-cases") + 1])
     if "--seed" in args:
         seed = int(args[args.index("--seed") + 1])
     rng = random.Random(seed)
@@ -1366,11 +1506,17 @@ def main():
         plan.append((kind_wanted, DTYPES[i % len(DTYPES)]))
     plan += [("large:" + fn, t) for fn in REDUCTIONS for t in ("float32", "float64", "float64", "int16")]
     plan += [("large:sum", "complex64"), ("large:max", "bool"), ("large:min", "uint64")]
+    plan += [("out", DTYPES[i % len(DTYPES)]) for i in range(n_out)]
     errors = 0
     for kind_wanted, dtype_hint in plan:
         for _ in range(50):
             if kind_wanted.startswith("large"):
                 c = large_case(rng, kind_wanted.split(":")[1], dtype_hint)
+            elif kind_wanted == "out":
+                c = make_out_case(rng, gen, dtype_hint)
+                if c is not None:
+                    cases.append(c)
+                    break
             else:
                 c = make_case(rng, gen, kind_wanted, dtype_hint)
             if c is None:
@@ -1384,14 +1530,18 @@ def main():
             break
     for text, spec in REGRESSIONS:
         cases.append(regression_case(text, spec))
-    coverage(cases)
     layout_rng = random.Random(seed + 1)
+    for c in cases:
+        c.layouts = {name: layout_for(layout_rng, c.env[name]) for name in sorted(c.env)}
+        if getattr(c, "casting", None) and not c.alias:
+            c.out_layout = layout_for(layout_rng, np.empty(c.out_shape, dtype=c.out_dtype))
+    coverage(cases)
     tmp = out_path + ".tmp"
     with open(tmp, "w") as out:
         out.write(f"# jitexpr differential cases: seed {seed}, numpy {np.__version__}, "
                   f"numexpr {numexpr.__version__}. Generated by tests/diff/gen_cases.py.\n")
         for i, c in enumerate(cases):
-            write_case(out, i, c, layout_rng)
+            write_case(out, i, c)
     os.replace(tmp, out_path)
     by_oracle = {}
     for c in cases:
