@@ -1,7 +1,11 @@
 // The hand-written C++ loops that bench_expressions compares jitexpr against.
 #pragma once
 
+#include <barrier>
 #include <cstdint>
+#include <functional>
+#include <thread>
+#include <vector>
 
 namespace jitexpr::bench {
 
@@ -22,5 +26,34 @@ void hand_power_stdpow(const double* a, const double* b, double* out, std::int64
 // std::sin(a) + std::asinh(a/b). Without -fno-math-errno clang does not vectorize the libm calls,
 // so this is one scalar glibc call per function and element.
 void hand_transcendental(const double* a, const double* b, double* out, std::int64_t n);
+
+// out = a + 2.5*b (the STREAM triad), over [begin, end). The loop that measures the machine's memory
+// bandwidth: 24 bytes per element (two reads, one write), nothing to compute.
+void hand_triad(const double* a, const double* b, double* out, std::int64_t begin, std::int64_t end);
+
+// A fixed team of threads for the hand-written parallel loops, made once, so that a timed call pays
+// two barrier crossings (about a microsecond) and no thread creation; OpenMP's parallel-for does
+// the same. run(n, body) splits [0, n) into one contiguous chunk per thread, aligned to 64 bytes
+// of doubles, and calls body(begin, end) on each; the calling thread takes the first chunk.
+class ThreadTeam {
+ public:
+  explicit ThreadTeam(int threads);
+  ~ThreadTeam();
+  ThreadTeam(const ThreadTeam&) = delete;
+  ThreadTeam& operator=(const ThreadTeam&) = delete;
+
+  int threads() const { return threads_; }
+  void run(std::int64_t n, const std::function<void(std::int64_t, std::int64_t)>& body);
+
+ private:
+  void chunk(int t);
+
+  int threads_;
+  std::int64_t n_ = 0;
+  const std::function<void(std::int64_t, std::int64_t)>* body_ = nullptr;
+  bool stop_ = false;
+  std::barrier<> start_, done_;
+  std::vector<std::thread> workers_;
+};
 
 }  // namespace jitexpr::bench

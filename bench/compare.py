@@ -16,16 +16,17 @@ Both clocks are recorded; --clock wall tabulates wall time instead.
 
 import argparse
 import datetime
-import gc
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
 import numexpr as ne
 import numpy as np
+
+import benchutil
+from benchutil import cpu_model, fmt, size_name
 
 # (id in bench_expressions, expression for jitexpr and numexpr, the same as numpy users write it)
 CASES = [
@@ -48,75 +49,10 @@ def inputs(n):
 def run_bench(path, case, n, repetitions, min_time):
     """Runs the C++ and jitexpr benchmarks of one case and size; returns (context, results) with
     results {(variant, case, n): {"wall": s, "cpu": s, "spread": fraction, "label": expr}}."""
-    cmd = [
-        path,
-        "--benchmark_format=json",
-        f"--benchmark_filter=^({'|'.join(CPP_VARIANTS)})/{case}/{n}/",
-        f"--benchmark_repetitions={repetitions}",
-        "--benchmark_report_aggregates_only=true",
-        "--benchmark_enable_random_interleaving=true",
-        f"--benchmark_min_time={min_time}",
-    ]
-    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
-    report = json.loads(out)
-    results = {}
-    for b in report["benchmarks"]:
-        if b.get("run_type") != "aggregate":
-            continue
-        variant, bcase, bn = b["run_name"].split("/")[:3]  # "cpp/add/1000/real_time"
-        scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b["time_unit"]]
-        entry = results.setdefault((variant, bcase, int(bn)), {})
-        if b["aggregate_name"] == "median":
-            entry["wall"] = b["real_time"] * scale
-            entry["cpu"] = b["cpu_time"] * scale
-            entry["label"] = b.get("label", "")
-        elif b["aggregate_name"] == "cv":
-            entry["spread"] = b["cpu_time"]  # coefficient of variation over the repetitions
-    return report["context"], results
-
-
-def time_calls(fns, repeats, target_s):
-    """timeit-style: per callable, a loop count that takes >= target_s, then `repeats` timed loops,
-    interleaved across the callables so they share the machine's load. Returns
-    {name: {"wall": median s per call, "cpu": median s per call, "spread": stdev / mean of cpu}}."""
-    numbers = {}
-    for name, f in fns.items():
-        f()  # numexpr compiles and caches the expression on its first call
-        number = 1
-        while True:
-            t0 = time.perf_counter()
-            for _ in range(number):
-                f()
-            elapsed = time.perf_counter() - t0
-            if elapsed >= target_s:
-                break
-            number = max(number * 2, int(number * target_s * 1.2 / max(elapsed, 1e-9)))
-        numbers[name] = number
-    wall = {name: [] for name in fns}
-    cpu = {name: [] for name in fns}
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for _ in range(repeats):
-            for name, f in fns.items():
-                number = numbers[name]
-                w0, c0 = time.perf_counter(), time.process_time()
-                for _ in range(number):
-                    f()
-                c1, w1 = time.process_time(), time.perf_counter()
-                wall[name].append((w1 - w0) / number)
-                cpu[name].append((c1 - c0) / number)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    return {
-        name: {
-            "wall": statistics.median(wall[name]),
-            "cpu": statistics.median(cpu[name]),
-            "spread": statistics.stdev(cpu[name]) / statistics.mean(cpu[name]) if repeats > 1 else 0.0,
-        }
-        for name in fns
-    }
+    context, results = benchutil.run_bench(path, f"^({'|'.join(CPP_VARIANTS)})/{case}/{n}/", repetitions, min_time)
+    for e in results.values():
+        e["spread"] = e.pop("spread_cpu")  # this table is in CPU time
+    return context, results
 
 
 def measure_python(case, expr, np_fn, n, repeats, target_s):
@@ -133,34 +69,7 @@ def measure_python(case, expr, np_fn, n, repeats, target_s):
         "numexpr_out": lambda: ne.evaluate(expr, local_dict=local, out=out),
         "numpy": lambda: np_fn(a, b),
     }
-    return {(name, case, n): r for name, r in time_calls(fns, repeats, target_s).items()}
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown"
-
-
-def fmt(x):
-    if x is None:
-        return "n/a"
-    if x >= 100:
-        return f"{x:.0f}"
-    if x >= 10:
-        return f"{x:.1f}"
-    if x >= 1:
-        return f"{x:.2f}"
-    return f"{x:.3f}"
-
-
-def size_name(n):
-    return f"1e{len(str(n)) - 1}" if str(n).strip("0") == "1" else str(n)
+    return {(name, case, n): r for name, r in benchutil.time_calls(fns, repeats, target_s).items()}
 
 
 def render(sizes, results, clock, context, loads, started, elapsed_s, command):

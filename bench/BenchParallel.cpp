@@ -1,0 +1,186 @@
+// bench_parallel: jitexpr on all threads against the machine's memory bandwidth, and at equal
+// thread counts against what bench/parallel.py times for numexpr and numpy.
+//
+// Benchmarks are named <variant>/<case>/<threads>/<n>:
+//   cpp          a hand-written loop (HandWritten.cpp) split over a ThreadTeam of <threads>
+//   jitexpr_out  Runtime::evaluate(expr, bindings, out) into an existing buffer, with a runtime
+//                made with RuntimeOptions::num_threads = <threads>
+//   jitexpr_new  Runtime::evaluate(expr, bindings), a fresh result per call
+// Cases: `triad` is STREAM's triad, out = a + 2.5*b: the cpp variant measures the bandwidth that
+// jitexpr's triad is compared with; `arith` is 2*a + 3*b**2 > c into a bool array. The label is the
+// expression text. The compile happens before timing. Times are wall-clock (UseRealTime): the
+// work runs on several threads.
+#include "HandWritten.h"
+
+#include <jitexpr/Array.h>
+#include <jitexpr/Runtime.h>
+
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <utility>
+
+namespace {
+
+using jitexpr::Array;
+using jitexpr::Bindings;
+using jitexpr::DType;
+using namespace jitexpr::bench;
+
+constexpr int kThreads[] = {1, 2};
+constexpr std::int64_t kArithSizes[] = {1'000, 10'000, 100'000, 1'000'000, 10'000'000};
+constexpr std::int64_t kTriadSizes[] = {10'000'000, 30'000'000, 100'000'000};
+
+struct Inputs {
+  Array a, b, c;
+};
+
+// a uniform in [-1, 1), b in [0.1, 1.1), c in [0, 3), fixed seed (parallel.py draws from the same
+// ranges): `arith` is true for about 40% of the elements.
+const Inputs& inputs(std::int64_t n) {
+  static std::map<std::int64_t, Inputs> cache;
+  auto it = cache.find(n);
+  if (it != cache.end()) return it->second;
+  Inputs in{Array::empty(DType::Float64, {n}), Array::empty(DType::Float64, {n}), Array::empty(DType::Float64, {n})};
+  std::mt19937_64 rng(42);
+  std::uniform_real_distribution<double> ua(-1.0, 1.0), ub(0.1, 1.1), uc(0.0, 3.0);
+  double *a = in.a.data<double>(), *b = in.b.data<double>(), *c = in.c.data<double>();
+  for (std::int64_t i = 0; i < n; ++i) {
+    a[i] = ua(rng);
+    b[i] = ub(rng);
+    c[i] = uc(rng);
+  }
+  return cache.emplace(n, std::move(in)).first->second;
+}
+
+void hand_arith(const Inputs& in, Array& out, std::int64_t begin, std::int64_t end) {
+  const double *a = in.a.data<double>(), *b = in.b.data<double>(), *c = in.c.data<double>();
+  bool* o = out.data<bool>();
+  for (std::int64_t i = begin; i < end; ++i) o[i] = 2 * a[i] + 3 * b[i] * b[i] > c[i];
+}
+
+void hand_triad_of(const Inputs& in, Array& out, std::int64_t begin, std::int64_t end) {
+  hand_triad(in.a.data<double>(), in.b.data<double>(), out.data<double>(), begin, end);
+}
+
+struct Case {
+  const char* id;
+  const char* expr;
+  DType out;
+  std::int64_t bytes_per_element;  // read and written, as STREAM counts them
+  void (*hand)(const Inputs&, Array&, std::int64_t, std::int64_t);
+};
+
+const Case kTriad{"triad", "a + 2.5*b", DType::Float64, 24, hand_triad_of};
+const Case kArith{"arith", "2*a + 3*b**2 > c", DType::Bool, 25, hand_arith};
+
+jitexpr::Runtime& runtime(int threads) {
+  static std::map<int, std::unique_ptr<jitexpr::Runtime>> runtimes;
+  auto& rt = runtimes[threads];
+  if (!rt) {
+    jitexpr::RuntimeOptions options;
+    options.num_threads = threads;
+    rt = std::make_unique<jitexpr::Runtime>(options);
+  }
+  return *rt;
+}
+
+ThreadTeam& team(int threads) {
+  static std::map<int, std::unique_ptr<ThreadTeam>> teams;
+  auto& t = teams[threads];
+  if (!t) t = std::make_unique<ThreadTeam>(threads);
+  return *t;
+}
+
+Bindings bindings_for(const Inputs& in) { return {{"a", in.a}, {"b", in.b}, {"c", in.c}}; }
+
+void set_counters(benchmark::State& state, const Case& c, std::int64_t n) {
+  state.SetItemsProcessed(state.iterations() * n);
+  state.SetBytesProcessed(state.iterations() * n * c.bytes_per_element);
+  state.SetLabel(c.expr);
+}
+
+void bm_cpp(benchmark::State& state, const Case& c, int threads, std::int64_t n) {
+  const Inputs& in = inputs(n);
+  Array out = Array::empty(c.out, {n});
+  ThreadTeam& t = team(threads);
+  auto body = [&](std::int64_t begin, std::int64_t end) { c.hand(in, out, begin, end); };
+  t.run(n, body);  // touch the output pages before timing, as jitexpr_out's warm-up does
+  for (auto _ : state) {
+    t.run(n, body);
+    benchmark::ClobberMemory();
+  }
+  set_counters(state, c, n);
+}
+
+void bm_jitexpr(benchmark::State& state, const Case& c, int threads, std::int64_t n, bool into_out) {
+  const Inputs& in = inputs(n);
+  Bindings bindings = bindings_for(in);
+  jitexpr::Runtime& rt = runtime(threads);
+  Array out = Array::empty(c.out, {n});
+  // Compiles (or hits the cache), touches `out`, and lets the runtime learn the kernel's cost.
+  for (int i = 0; i < 3; ++i) into_out ? rt.evaluate(c.expr, bindings, out) : rt.evaluate(c.expr, bindings);
+  for (auto _ : state) {
+    Array r = into_out ? rt.evaluate(c.expr, bindings, out) : rt.evaluate(c.expr, bindings);
+    benchmark::DoNotOptimize(r.raw_data());
+    benchmark::ClobberMemory();
+  }
+  set_counters(state, c, n);
+}
+
+// jitexpr must compute what the hand-written loops compute, or the timings compare different work.
+bool check_agreement() {
+  bool ok = true;
+  const std::int64_t n = 100'000;
+  const Inputs& in = inputs(n);
+  for (const Case* c : {&kTriad, &kArith}) {
+    Array want = Array::empty(c->out, {n});
+    c->hand(in, want, 0, n);
+    for (int threads : kThreads) {
+      Array got = runtime(threads).evaluate(c->expr, bindings_for(in));
+      std::int64_t bad = got.dtype() == c->out && got.size() == n ? 0 : n;
+      for (std::int64_t i = 0; i < n && bad == 0; ++i) {
+        double w = want.flat_as_double(i), g = got.flat_as_double(i);
+        if (std::fabs(w - g) > 1e-13 * std::fmax(1.0, std::fabs(w))) ++bad;
+      }
+      if (bad) {
+        std::fprintf(stderr, "bench_parallel: %s on %d threads differs from the C++ loop\n", c->expr, threads);
+        ok = false;
+      }
+    }
+  }
+  return ok;
+}
+
+void register_case(const Case& c, const std::int64_t* sizes, std::size_t count, bool with_new) {
+  for (int threads : kThreads) {
+    for (std::size_t i = 0; i < count; ++i) {
+      std::int64_t n = sizes[i];
+      std::string suffix = "/" + std::string(c.id) + "/" + std::to_string(threads) + "/" + std::to_string(n);
+      benchmark::RegisterBenchmark(("cpp" + suffix).c_str(), bm_cpp, c, threads, n)->UseRealTime();
+      benchmark::RegisterBenchmark(("jitexpr_out" + suffix).c_str(), bm_jitexpr, c, threads, n, true)->UseRealTime();
+      if (with_new) {
+        benchmark::RegisterBenchmark(("jitexpr_new" + suffix).c_str(), bm_jitexpr, c, threads, n, false)->UseRealTime();
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  if (!check_agreement()) return 1;
+  register_case(kTriad, kTriadSizes, std::size(kTriadSizes), false);
+  register_case(kArith, kArithSizes, std::size(kArithSizes), true);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
