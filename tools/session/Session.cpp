@@ -144,6 +144,7 @@ bool Session::run(std::string_view text, bool stop_on_error) {
       try {
         timed_statement(stmt);
       } catch (const Error& e) {
+        out_.flush();  // results before the error come first in a shared pipe
         err_ << e.what() << '\n';
         ok = false;
         if (stop_on_error) break;
