@@ -8,6 +8,7 @@
 //   jitexpr_new  Runtime::evaluate(expr, bindings), a fresh result per call as numpy and numexpr do
 // The label is the expression text. The compile happens before timing starts. The comparison is
 // single-threaded: the runtime is made with num_threads = 1.
+#include "Agreement.h"
 #include "HandWritten.h"
 
 #include <jitexpr/Array.h>
@@ -133,7 +134,6 @@ void bm_jitexpr_new(benchmark::State& state, const Case& c, std::int64_t n) {
 }
 
 // jitexpr must compute what the hand-written loop computes, or the timings compare different work.
-// Floats may differ in the last bits (FMA contraction, libmvec against scalar libm).
 bool check_agreement() {
   bool ok = true;
   const std::int64_t n = 100'000;
@@ -142,20 +142,9 @@ bool check_agreement() {
     Array want = Array::empty(c.out, {n});
     c.hand(in, want);
     Array got = runtime().evaluate(c.expr, bindings_for(in));
-    if (got.dtype() != c.out || got.size() != n) {
-      std::fprintf(stderr, "bench_expressions: %s gives %s, expected %s[%lld]\n", c.expr, got.describe().c_str(),
-                   std::string(jitexpr::dtype_name(c.out)).c_str(), static_cast<long long>(n));
-      ok = false;
-      continue;
-    }
-    std::int64_t bad = 0;
-    for (std::int64_t i = 0; i < n; ++i) {
-      double w = want.flat_as_double(i), g = got.flat_as_double(i);
-      if (std::fabs(w - g) > 1e-13 * std::fmax(1.0, std::fabs(w))) ++bad;
-    }
-    if (bad != 0) {
-      std::fprintf(stderr, "bench_expressions: %s differs from the C++ loop at %lld of %lld elements\n", c.expr,
-                   static_cast<long long>(bad), static_cast<long long>(n));
+    if (std::int64_t bad = count_differences(want, got)) {
+      std::fprintf(stderr, "bench_expressions: %s (%s) differs from the C++ loop at %lld of %lld elements\n", c.expr,
+                   got.describe().c_str(), static_cast<long long>(bad), static_cast<long long>(n));
       ok = false;
     }
   }

@@ -10,6 +10,7 @@
 // jitexpr's triad is compared with; `arith` is 2*a + 3*b**2 > c into a bool array. The label is the
 // expression text. The compile happens before timing. Times are wall-clock (UseRealTime): the
 // work runs on several threads.
+#include "Agreement.h"
 #include "HandWritten.h"
 
 #include <jitexpr/Array.h>
@@ -144,11 +145,7 @@ bool check_agreement() {
     c->hand(in, want, 0, n);
     for (int threads : kThreads) {
       Array got = runtime(threads).evaluate(c->expr, bindings_for(in));
-      std::int64_t bad = got.dtype() == c->out && got.size() == n ? 0 : n;
-      for (std::int64_t i = 0; i < n && bad == 0; ++i) {
-        double w = want.flat_as_double(i), g = got.flat_as_double(i);
-        if (std::fabs(w - g) > 1e-13 * std::fmax(1.0, std::fabs(w))) ++bad;
-      }
+      std::int64_t bad = count_differences(want, got);
       if (bad) {
         std::fprintf(stderr, "bench_parallel: %s on %d threads differs from the C++ loop\n", c->expr, threads);
         ok = false;
