@@ -2,6 +2,7 @@
 #include "codegen/Compiler.h"
 
 #include "codegen/EmitExpr.h"
+#include "codegen/EmitKernel.h"
 #include "codegen/Optimizer.h"
 #include "codegen/RuntimeHelpers.h"
 #include "codegen/Target.h"
@@ -78,13 +79,18 @@ struct Jit::Impl {
   std::mutex tm_mutex;
 
   // Builds and optimizes the module of one program; returns it with its entry's name.
-  std::unique_ptr<llvm::Module> build(const ir::Program& p, const CompileOptions& o, llvm::LLVMContext& ctx,
+  template <typename P>
+  std::unique_ptr<llvm::Module> build(const P& p, const CompileOptions& o, llvm::LLVMContext& ctx,
                                       const std::string& name) {
     std::unique_ptr<llvm::Module> m = load_runtime_helpers(ctx);
     m->setModuleIdentifier(name);
     const HostTarget& host = host_target();
     m->setTargetTriple(host.triple);
-    emit_expression(p, *m, name);
+    if constexpr (std::is_same_v<P, ir::KProgram>) {
+      emit_kernel_program(p, {o.boundscheck}, *m, name);
+    } else {
+      emit_expression(p, *m, name);
+    }
     llvm::Function* entry = m->getFunction(name);
     entry->addFnAttr("target-cpu", host.cpu);
     entry->addFnAttr("target-features", host.features);
@@ -139,6 +145,10 @@ struct Jit::Impl {
     return std::make_unique<JitKernel>(es, jd, addr->toPtr<void*>(), CompileTimings{}, object.str());
   }
 
+  template <typename P> std::unique_ptr<CompiledKernel> compile(const P& p, const CompileOptions& options);
+  template <typename P> std::string llvm_ir(const P& p, const CompileOptions& options);
+  template <typename P> std::string assembly(const P& p, const CompileOptions& options);
+
   llvm::TargetMachine& target_machine(int level) {
     int l = level < 0 ? 0 : level > 3 ? 3 : level;
     if (!tms[l]) tms[l] = make_host_target_machine(l);
@@ -166,20 +176,33 @@ Jit::Jit() : impl_(std::make_unique<Impl>()) {
 Jit::~Jit() = default;
 
 std::unique_ptr<CompiledKernel> Jit::compile(const ir::Program& p, const CompileOptions& options) {
+  return impl_->compile(p, options);
+}
+
+std::unique_ptr<CompiledKernel> Jit::compile(const ir::KProgram& p, const CompileOptions& options) {
+  return impl_->compile(p, options);
+}
+
+std::string Jit::llvm_ir(const ir::KProgram& p, const CompileOptions& options) { return impl_->llvm_ir(p, options); }
+
+std::string Jit::assembly(const ir::KProgram& p, const CompileOptions& options) { return impl_->assembly(p, options); }
+
+template <typename P>
+std::unique_ptr<CompiledKernel> Jit::Impl::compile(const P& p, const CompileOptions& options) {
   std::string name = kEntryName;
   CompileTimings timings;
   auto t0 = std::chrono::steady_clock::now();
   auto ctx = std::make_unique<llvm::LLVMContext>();
-  std::unique_ptr<llvm::Module> m = impl_->build(p, options, *ctx, name);
+  std::unique_ptr<llvm::Module> m = build(p, options, *ctx, name);
   timings.optimize_ms = ms_since(t0);
 
   // Instruction selection and object emission here, with our TargetMachine, so that the object
   // is also what a disk cache or an AOT build would keep; the JIT only links it.
   auto t1 = std::chrono::steady_clock::now();
-  std::unique_ptr<llvm::MemoryBuffer> object = impl_->emit_object(*m, options.opt_level);
+  std::unique_ptr<llvm::MemoryBuffer> object = emit_object(*m, options.opt_level);
   m.reset();
   ctx.reset();
-  std::unique_ptr<JitKernel> kernel = impl_->link(object->getBuffer());
+  std::unique_ptr<JitKernel> kernel = link(object->getBuffer());
   timings.codegen_ms = ms_since(t1);
   kernel->set_timings(timings);
   return kernel;
@@ -187,9 +210,12 @@ std::unique_ptr<CompiledKernel> Jit::compile(const ir::Program& p, const Compile
 
 std::unique_ptr<CompiledKernel> Jit::load(std::string_view object) { return impl_->link(object); }
 
-std::string Jit::llvm_ir(const ir::Program& p, const CompileOptions& options) {
+std::string Jit::llvm_ir(const ir::Program& p, const CompileOptions& options) { return impl_->llvm_ir(p, options); }
+
+template <typename P>
+std::string Jit::Impl::llvm_ir(const P& p, const CompileOptions& options) {
   llvm::LLVMContext ctx;
-  std::unique_ptr<llvm::Module> m = impl_->build(p, options, ctx, "kernel");
+  std::unique_ptr<llvm::Module> m = build(p, options, ctx, "kernel");
   std::string text;
   llvm::raw_string_ostream os(text);
   for (llvm::Function& f : *m) {
@@ -216,14 +242,17 @@ std::string sha256_hex(std::string_view data) {
   return out;
 }
 
-std::string Jit::assembly(const ir::Program& p, const CompileOptions& options) {
+std::string Jit::assembly(const ir::Program& p, const CompileOptions& options) { return impl_->assembly(p, options); }
+
+template <typename P>
+std::string Jit::Impl::assembly(const P& p, const CompileOptions& options) {
   llvm::LLVMContext ctx;
-  std::unique_ptr<llvm::Module> m = impl_->build(p, options, ctx, "kernel");
+  std::unique_ptr<llvm::Module> m = build(p, options, ctx, "kernel");
   llvm::SmallString<4096> buffer;
   llvm::raw_svector_ostream os(buffer);
   llvm::legacy::PassManager pm;
-  std::lock_guard<std::mutex> lock(impl_->tm_mutex);
-  llvm::TargetMachine& tm = impl_->target_machine(options.opt_level);
+  std::lock_guard<std::mutex> lock(tm_mutex);
+  llvm::TargetMachine& tm = target_machine(options.opt_level);
   if (tm.addPassesToEmitFile(pm, os, nullptr, llvm::CodeGenFileType::AssemblyFile)) {
     throw std::runtime_error("the host target cannot emit assembly");
   }

@@ -6,6 +6,7 @@
 // linked again later under the same symbol name. compile() and load() are thread-safe.
 #pragma once
 
+#include "ir/KernelIR.h"
 #include "ir/Node.h"
 
 #include <cstdint>
@@ -26,6 +27,7 @@ enum KernelFlags : std::int32_t {
 
 struct CompileOptions {
   int opt_level = 3;
+  bool boundscheck = true;  // kernels: IndexError for indices outside their arrays
 };
 
 struct CompileTimings {
@@ -38,6 +40,7 @@ class CompiledKernel {
   virtual ~CompiledKernel() = default;
   ElementwiseFn elementwise() const { return reinterpret_cast<ElementwiseFn>(entry_); }
   ReduceFn reduce() const { return reinterpret_cast<ReduceFn>(entry_); }
+  void* entry() const { return entry_; }
   const CompileTimings& timings() const { return timings_; }
   // The relocatable object the kernel was linked from: what a disk cache keeps.
   const std::string& object() const { return object_; }
@@ -63,6 +66,11 @@ class Jit {
   // For inspection: the optimized LLVM IR and the host assembly of a program's kernel.
   std::string llvm_ir(const ir::Program& p, const CompileOptions& options);
   std::string assembly(const ir::Program& p, const CompileOptions& options);
+
+  // A kernel program (codegen/EmitKernel.h has its ABI), and its LLVM IR and assembly.
+  std::unique_ptr<CompiledKernel> compile(const ir::KProgram& p, const CompileOptions& options);
+  std::string llvm_ir(const ir::KProgram& p, const CompileOptions& options);
+  std::string assembly(const ir::KProgram& p, const CompileOptions& options);
 
   struct Impl;
 

@@ -205,9 +205,18 @@ class ExprEmitter : ScalarOps {
         for (const NodePtr& a : c.args) args.push_back(value(a));
         return call(c.fn, c.type, c.args.empty() ? c.type : c.args[0]->type, args);
       }
-      case NodeKind::Reduce: break;
+      case NodeKind::Reduce:
+      case NodeKind::Local:
+      case NodeKind::Load:
+      case NodeKind::Dim:
+      case NodeKind::Invoke:
+      case NodeKind::NewArray:
+      case NodeKind::Random:
+      case NodeKind::Logical:
+      case NodeKind::Cond:
+        break;
     }
-    assert(false && "a reduction is only ever the root");
+    assert(false && "a reduction is only ever the root; kernel nodes are emitted by EmitKernel");
     return {};
   }
 

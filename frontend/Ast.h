@@ -14,7 +14,8 @@ namespace jitexpr::ast {
 
 // Every expression node, written once; the kind enum and the dispatch derive from it.
 #define JITEXPR_AST_EXPRS(X) \
-  X(IntLit) X(FloatLit) X(ImagLit) X(BoolLit) X(BytesLit) X(Name) X(Unary) X(Binary) X(Call) X(Attribute) X(Subscript) X(Tuple)
+  X(IntLit) X(FloatLit) X(ImagLit) X(BoolLit) X(BytesLit) X(Name) X(Unary) X(Binary) X(Call) X(Attribute) X(Subscript) \
+  X(Tuple) X(BoolOp) X(Not) X(IfExp) X(List)
 
 enum class ExprKind : std::uint8_t {
 #define X(name) name,
@@ -134,5 +135,41 @@ struct Tuple : Expr {
   Tuple(SourceRange r, std::vector<ExprPtr> e) : Expr(Kind, r), elements(std::move(e)) {}
   std::vector<ExprPtr> elements;
 };
+
+// The kernel language's Python forms (module mode only; expressions reject them with a hint).
+
+// `a and b`, `a or b`.
+struct BoolOp : Expr {
+  static constexpr ExprKind Kind = ExprKind::BoolOp;
+  BoolOp(SourceRange r, bool is_and, ExprPtr a, ExprPtr b)
+      : Expr(Kind, r), is_and(is_and), lhs(std::move(a)), rhs(std::move(b)) {}
+  bool is_and;
+  ExprPtr lhs, rhs;
+};
+
+// `not x`.
+struct Not : Expr {
+  static constexpr ExprKind Kind = ExprKind::Not;
+  Not(SourceRange r, ExprPtr x) : Expr(Kind, r), operand(std::move(x)) {}
+  ExprPtr operand;
+};
+
+// `a if cond else b`.
+struct IfExp : Expr {
+  static constexpr ExprKind Kind = ExprKind::IfExp;
+  IfExp(SourceRange r, ExprPtr c, ExprPtr a, ExprPtr b)
+      : Expr(Kind, r), cond(std::move(c)), if_true(std::move(a)), if_false(std::move(b)) {}
+  ExprPtr cond, if_true, if_false;
+};
+
+// `[0]`: a list display, for the idiom `[0] * n` that makes an array.
+struct List : Expr {
+  static constexpr ExprKind Kind = ExprKind::List;
+  List(SourceRange r, std::vector<ExprPtr> e) : Expr(Kind, r), elements(std::move(e)) {}
+  std::vector<ExprPtr> elements;
+};
+
+// The direct children of an expression, in source order (a call's keyword values last).
+std::vector<const Expr*> children(const Expr& e);
 
 }  // namespace jitexpr::ast

@@ -44,7 +44,11 @@ Prec prec_of(const ast::Expr& e) {
     case ast::ExprKind::Call:
     case ast::ExprKind::Attribute:
     case ast::ExprKind::Subscript:
-    case ast::ExprKind::Tuple: return Prec::Postfix;
+    case ast::ExprKind::Tuple:
+    case ast::ExprKind::List: return Prec::Postfix;
+    case ast::ExprKind::BoolOp:
+    case ast::ExprKind::Not:
+    case ast::ExprKind::IfExp: return Prec::Lowest;
   }
   return Prec::Postfix;
 }
@@ -139,6 +143,39 @@ void print(const ast::Expr& e, CallPrefixes prefixes, std::string& out) {
         print(*t.elements[i], prefixes, out);
       }
       out += t.elements.size() == 1 ? ",)" : ")";
+      return;
+    }
+    case ast::ExprKind::List: {
+      const auto& l = e.cast<ast::List>();
+      out += '[';
+      for (std::size_t i = 0; i < l.elements.size(); ++i) {
+        if (i) out += ", ";
+        print(*l.elements[i], prefixes, out);
+      }
+      out += ']';
+      return;
+    }
+    // The Python forms print their operands in parentheses when these are Python forms too.
+    case ast::ExprKind::BoolOp: {
+      const auto& b = e.cast<ast::BoolOp>();
+      print_child(*b.lhs, prec_of(*b.lhs) == Prec::Lowest, prefixes, out);
+      out += b.is_and ? " and " : " or ";
+      print_child(*b.rhs, prec_of(*b.rhs) == Prec::Lowest, prefixes, out);
+      return;
+    }
+    case ast::ExprKind::Not: {
+      const auto& n = e.cast<ast::Not>();
+      out += "not ";
+      print_child(*n.operand, prec_of(*n.operand) == Prec::Lowest, prefixes, out);
+      return;
+    }
+    case ast::ExprKind::IfExp: {
+      const auto& i = e.cast<ast::IfExp>();
+      print_child(*i.if_true, prec_of(*i.if_true) == Prec::Lowest, prefixes, out);
+      out += " if ";
+      print_child(*i.cond, prec_of(*i.cond) == Prec::Lowest, prefixes, out);
+      out += " else ";
+      print_child(*i.if_false, prec_of(*i.if_false) == Prec::Lowest, prefixes, out);
       return;
     }
   }

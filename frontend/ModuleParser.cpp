@@ -558,8 +558,12 @@ void ModuleParser::check_target(const ast::Expr& target, bool in_tuple) const {
     case ast::ExprKind::BytesLit: fail(target.range, "cannot assign to a literal");
     case ast::ExprKind::Call: fail(target.range, "cannot assign to a function call");
     case ast::ExprKind::Attribute: fail(target.range, "cannot assign to an attribute");
+    case ast::ExprKind::List: fail(target.range, "list targets are not supported in kernels; use a tuple, as in a, b = b, a");
     case ast::ExprKind::Unary:
-    case ast::ExprKind::Binary: fail(target.range, "cannot assign to an expression");
+    case ast::ExprKind::Binary:
+    case ast::ExprKind::BoolOp:
+    case ast::ExprKind::Not:
+    case ast::ExprKind::IfExp: fail(target.range, "cannot assign to an expression");
   }
 }
 

@@ -3,6 +3,8 @@
 
 #include "frontend/Limits.h"
 
+#include <jitexpr/DType.h>
+
 #include <algorithm>
 #include <limits>
 #include <string>
@@ -39,6 +41,12 @@ bool infix_op(Tok t, BinOp& op) {
 bool is_module_prefix(const std::string& name, LexMode mode) {
   return name == "np" || name == "numpy" || name == "math" || name == "cmath" ||
          (mode == LexMode::Module && name == "random");
+}
+
+// What a kernel may name after a module prefix without calling it: math.pi, np.float64.
+bool is_module_value(const std::string& name) {
+  return name == "pi" || name == "e" || name == "tau" || name == "inf" || name == "nan" ||
+         (dtype_from_name(name) && name.find_first_of("0123456789") != std::string::npos) || name == "bool_";
 }
 
 bool is_augmented_assign(Tok t) {
@@ -225,7 +233,87 @@ void Parser::expect_end() {
 // expression = comparison
 ast::ExprPtr Parser::parse_expr() { return parse_expression().expr; }
 
-Parser::Nested Parser::parse_expression() { return parse_binary(Prec::Compare); }
+Parser::Nested Parser::parse_expression() {
+  return mode_ == LexMode::Module ? parse_conditional() : parse_binary(Prec::Compare);
+}
+
+// Kernels only (module mode), Python's grammar:
+// conditional = or_test ("if" or_test "else" conditional)?
+Parser::Nested Parser::parse_conditional() {
+  Nested value = parse_or_test();
+  if (tok_.kind != Tok::KwIf) return value;
+  SourceRange if_range = tok_.range;
+  LevelGuard level(*this, if_range);
+  skip();
+  Nested cond = parse_or_test();
+  if (tok_.kind != Tok::KwElse) fail_after_operand("'else' in the conditional expression");
+  skip();
+  Nested other = parse_conditional();
+  int depth = 1 + std::max({value.depth, cond.depth, other.depth});
+  SourceRange r = join(value.range, other.range);
+  return nested(std::make_unique<ast::IfExp>(r, std::move(cond.expr), std::move(value.expr), std::move(other.expr)), depth,
+                if_range);
+}
+
+// or_test = and_test ("or" and_test)*
+// and_test = not_test ("and" not_test)*
+Parser::Nested Parser::parse_or_test() {
+  Nested lhs = parse_and_test();
+  while (tok_.kind == Tok::KwOr) {
+    SourceRange op = tok_.range;
+    LevelGuard level(*this, op);
+    skip();
+    Nested rhs = parse_and_test();
+    int depth = 1 + std::max(lhs.depth, rhs.depth);
+    SourceRange r = join(lhs.range, rhs.range);
+    lhs = nested(std::make_unique<ast::BoolOp>(r, false, std::move(lhs.expr), std::move(rhs.expr)), depth, op);
+  }
+  return lhs;
+}
+
+Parser::Nested Parser::parse_and_test() {
+  Nested lhs = parse_not_test();
+  while (tok_.kind == Tok::KwAnd) {
+    SourceRange op = tok_.range;
+    LevelGuard level(*this, op);
+    skip();
+    Nested rhs = parse_not_test();
+    int depth = 1 + std::max(lhs.depth, rhs.depth);
+    SourceRange r = join(lhs.range, rhs.range);
+    lhs = nested(std::make_unique<ast::BoolOp>(r, true, std::move(lhs.expr), std::move(rhs.expr)), depth, op);
+  }
+  return lhs;
+}
+
+// not_test = "not" not_test | comparison
+Parser::Nested Parser::parse_not_test() {
+  if (tok_.kind != Tok::KwNot) return parse_binary(Prec::Compare);
+  SourceRange op = tok_.range;
+  LevelGuard level(*this, op);
+  skip();
+  Nested x = parse_not_test();
+  SourceRange r = join(op, x.range);
+  return nested(std::make_unique<ast::Not>(r, std::move(x.expr)), x.depth + 1, op);
+}
+
+// list = "[" (expression ("," expression)* ","?)? "]"   (kernels: for [0] * n)
+Parser::Nested Parser::parse_list() {
+  SourceRange open = tok_.range;
+  LevelGuard level(*this, open);
+  open_bracket(tok_);
+  skip();
+  std::vector<ast::ExprPtr> elements;
+  int depth = 0;
+  while (tok_.kind != Tok::RBracket) {
+    Nested e = parse_expression();
+    depth = std::max(depth, e.depth);
+    elements.push_back(std::move(e.expr));
+    if (!accept(Tok::Comma)) break;
+  }
+  if (tok_.kind != Tok::RBracket) fail_after_operand("',' or ']' in the list");
+  SourceRange r = join(open, close_bracket());
+  return nested(std::make_unique<ast::List>(r, std::move(elements)), depth + 1, open);
+}
 
 // comparison = bitor (("<" | "<=" | "==" | "!=" | ">=" | ">") bitor)?
 // bitor = bitxor ("|" bitxor)*      bitxor = bitand ("^" bitand)*     bitand = shift ("&" shift)*
@@ -323,7 +411,8 @@ Parser::Nested Parser::parse_attribute(Nested object) {
   skip();
   SourceRange r = join(object.range, name_range);
   if (const auto* module = object.expr->as<ast::Name>();
-      module && is_module_prefix(module->id, mode_) && tok_.kind != Tok::LParen && name != "real" && name != "imag") {
+      module && is_module_prefix(module->id, mode_) && tok_.kind != Tok::LParen && name != "real" && name != "imag" &&
+      !(mode_ == LexMode::Module && is_module_value(name))) {
     fail_module_attribute(module->id, name, r);
   }
   int depth = object.depth + 1;
@@ -468,7 +557,9 @@ Parser::Nested Parser::parse_primary() {
     case Tok::LParen: return parse_group();
     case Tok::KwLambda: fail(tok_.range, "'lambda' is not supported in expressions");
     case Tok::KwNot: fail_not();
-    case Tok::LBracket: fail(tok_.range, "list literals are not supported in expressions");
+    case Tok::LBracket:
+      if (mode_ == LexMode::Module) return parse_list();
+      fail(tok_.range, "list literals are not supported in expressions");
     default: fail_missing_value();
   }
 }

@@ -62,6 +62,11 @@ class Parser {
   // The parse functions recurse into each other, once per level of nesting: the cold paths
   // (literals, error messages, lookahead) live in functions of their own to keep these frames small.
   Nested parse_expression();
+  Nested parse_conditional();
+  Nested parse_or_test();
+  Nested parse_and_test();
+  Nested parse_not_test();
+  Nested parse_list();
   Nested parse_binary(Prec min_prec);
   Nested parse_unary();
   Nested parse_postfix(Nested base);

@@ -2,7 +2,7 @@
 #include "ir/Infer.h"
 
 #include "ir/DTypeRules.h"
-#include "ir/passes/FoldConstants.h"
+#include "ir/ScalarTyping.h"
 
 #include <fmt/format.h>
 
@@ -28,12 +28,6 @@ class Inferrer {
  private:
   [[noreturn]] void fail(ErrorKind k, SourceRange r, std::string msg) const { fail_at(k, src_, r, std::move(msg)); }
 
-  static NodePtr cast_to(DType t, NodePtr x) {
-    if (x->type == t) return x;
-    SourceRange r = x->range;
-    return Cast::make(t, std::move(x), r);
-  }
-
   NodePtr expr(const ast::Expr& e) {
     switch (e.kind) {
       case ast::ExprKind::IntLit: {
@@ -56,6 +50,10 @@ class Inferrer {
       case ast::ExprKind::Subscript:
         fail(ErrorKind::Syntax, e.range, "indexing is not supported in expressions; it belongs to kernels (def)");
       case ast::ExprKind::Tuple: fail(ErrorKind::Syntax, e.range, "tuples are not supported in expressions");
+      case ast::ExprKind::BoolOp:
+      case ast::ExprKind::Not:
+      case ast::ExprKind::IfExp:
+      case ast::ExprKind::List: fail(ErrorKind::Syntax, e.range, "this Python form belongs to kernels (def), not expressions");
     }
     fail(ErrorKind::Syntax, e.range, "unsupported expression");
   }
@@ -89,78 +87,14 @@ class Inferrer {
     return x;
   }
 
-  NodePtr binary(const ast::Binary& b) {
-    NodePtr l = expr(*b.lhs);
-    NodePtr r = expr(*b.rhs);
-    auto bad = [&](std::string_view why = {}) -> NodePtr {
-      std::string msg = fmt::format("cannot {} {} and {}", binop_verb(b.op), quoted(l->type), quoted(r->type));
-      if (!why.empty()) msg += fmt::format("; {}", why);
-      fail(ErrorKind::Type, b.op_range, msg);
-    };
-    if (l->type == DType::Bytes || r->type == DType::Bytes) {
-      if (l->type == r->type && is_comparison(b.op)) return Binary::make(b.op, l, r, b.range);
-      return bad(l->type == r->type ? "bytes support only comparisons and contains()" : "bytes combine only with bytes");
-    }
-    DType t = promote(l->type, r->type);
-    switch (b.op) {
-      case BinOp::Add:
-      case BinOp::Sub:
-      case BinOp::Mul:
-        if (is_bool(t)) return bad("use '|', '&' or '^' for booleans");
-        break;
-      case BinOp::Div:
-        if (is_bool(t) || is_integer(t)) t = DType::Float64;  // true division, as numexpr
-        break;
-      case BinOp::FloorDiv:
-      case BinOp::Mod:
-        if (is_bool(t)) return bad();
-        if (is_complex(t)) return bad("complex numbers have no floor division");
-        break;
-      case BinOp::Pow:
-        if (is_bool(t)) return bad();
-        if (is_integer(t)) {
-          // A negative constant exponent, also one that folds to a constant (a ** (1 - 3)), as
-          // numexpr, whose parser folds it first.
-          NodePtr k = fold_constants(cast_to(t, r));
-          if (const auto* c = k->as<Const>(); c && is_signed_int(c->type) && c->value.i < 0) {
-            fail(ErrorKind::Value, b.rhs->range, "integers to negative integer powers are not allowed");
-          }
-        }
-        break;
-      case BinOp::LShift:
-      case BinOp::RShift:
-        if (!is_integer(t)) return bad("shifts need integers");
-        break;
-      case BinOp::BitAnd:
-      case BinOp::BitOr:
-      case BinOp::BitXor:
-        if (!is_integer(t) && !is_bool(t)) return bad("it needs integers or booleans");
-        break;
-      case BinOp::Lt:
-      case BinOp::Le:
-      case BinOp::Gt:
-      case BinOp::Ge:
-        if (is_complex(t)) return bad("complex numbers have no order");
-        break;
-      case BinOp::Eq:
-      case BinOp::Ne: break;
-    }
-    return Binary::make(b.op, cast_to(t, l), cast_to(t, r), b.range);
-  }
+  NodePtr binary(const ast::Binary& b) { return type_binary(src_, b, expr(*b.lhs), expr(*b.rhs)); }
 
   NodePtr attribute(const ast::Attribute& a) {
     if (a.attr == "real" || a.attr == "imag") {
       NodePtr x = expr(*a.object);
-      return part(a.attr == "real" ? Fn::Real : Fn::Imag, x, a.range);
+      return type_part(src_, a.attr == "real" ? Fn::Real : Fn::Imag, x, a.range);
     }
     fail(ErrorKind::Type, a.attr_range, fmt::format("unknown attribute '.{}'; expressions support .real and .imag", a.attr));
-  }
-
-  NodePtr part(Fn fn, NodePtr x, SourceRange r) {
-    if (x->type == DType::Bytes) {
-      fail(ErrorKind::Type, r, fmt::format("{}() needs a numeric argument, not 'bytes'", fn_info(fn).name));
-    }
-    return Call::make(fn, real_part_type(x->type), {x}, r);
   }
 
   void check_no_keywords(const ast::Call& c) {
@@ -199,69 +133,11 @@ class Inferrer {
     }
     std::optional<Fn> fn = fn_from_name(c.callee);
     if (!fn) fail(ErrorKind::Name, c.callee_range, fmt::format("unknown function '{}'", c.callee));
-    const FnInfo& info = fn_info(*fn);
     check_no_keywords(c);
-    check_arity(c, info.arity);
+    check_arity(c, fn_info(*fn).arity);
     std::vector<NodePtr> args;
     for (const auto& a : c.args) args.push_back(expr(*a));
-    auto arg_error = [&](std::size_t i, std::string_view need) -> NodePtr {
-      fail(ErrorKind::Type, c.args[i]->range,
-           fmt::format("{}() argument {} must be {}, not {}", info.name, i + 1, need, quoted(args[i]->type)));
-    };
-    if (info.rule != FnRule::Contains) {
-      for (std::size_t i = 0; i < args.size(); ++i) {
-        if (args[i]->type == DType::Bytes) arg_error(i, "numeric");
-      }
-    }
-    auto no_complex = [&](DType t) {
-      if (!is_complex(t)) return;
-      for (std::size_t i = 0; i < args.size(); ++i) {
-        if (is_complex(args[i]->type)) arg_error(i, "real");
-      }
-    };
-    switch (info.rule) {
-      case FnRule::FloatMath:
-      case FnRule::RealMath: {
-        DType t = float_type_for(args[0]->type);
-        if (info.rule == FnRule::RealMath || !info.complex_ok) no_complex(t);
-        return Call::make(*fn, t, {cast_to(t, args[0])}, c.range);
-      }
-      case FnRule::Rounding: {
-        DType t = float_type_for(args[0]->type);
-        no_complex(t);
-        return Call::make(*fn, t, {cast_to(t, args[0])}, c.range);
-      }
-      case FnRule::Abs: return Call::make(*fn, real_part_type(args[0]->type), {args[0]}, c.range);
-      case FnRule::Sign:
-        no_complex(args[0]->type);
-        if (is_bool(args[0]->type)) arg_error(0, "a number");
-        return Call::make(*fn, args[0]->type, {args[0]}, c.range);
-      case FnRule::RealMath2: {
-        DType t = float_type_for(promote(args[0]->type, args[1]->type));
-        no_complex(t);
-        return Call::make(*fn, t, {cast_to(t, args[0]), cast_to(t, args[1])}, c.range);
-      }
-      case FnRule::MinMax2: {
-        DType t = promote(args[0]->type, args[1]->type);
-        no_complex(t);
-        return Call::make(*fn, t, {cast_to(t, args[0]), cast_to(t, args[1])}, c.range);
-      }
-      case FnRule::Predicate:
-        if (!info.complex_ok) no_complex(args[0]->type);
-        return Call::make(*fn, DType::Bool, {args[0]}, c.range);
-      case FnRule::Part: return part(*fn, args[0], c.range);
-      case FnRule::MakeComplex:
-        no_complex(promote(args[0]->type, args[1]->type));
-        return Call::make(*fn, DType::Complex128,
-                          {cast_to(DType::Float64, args[0]), cast_to(DType::Float64, args[1])}, c.range);
-      case FnRule::Same: return Call::make(*fn, args[0]->type, {args[0]}, c.range);
-      case FnRule::Contains:
-        for (std::size_t i = 0; i < 2; ++i) {
-          if (args[i]->type != DType::Bytes) arg_error(i, "'bytes'");
-        }
-        return Call::make(*fn, DType::Bool, args, c.range);
-    }
-    fail(ErrorKind::Type, c.range, "unsupported call");
+    return type_builtin(src_, c, *fn, std::move(args));
   }
 
   NodePtr reduction(const ast::Call& c) {

@@ -208,6 +208,69 @@ NodePtr Reduce::make(ReduceOp op, NodePtr x, std::optional<int> axis, SourceRang
   return std::make_shared<Reduce>(op, std::move(x), axis, r);
 }
 
+NodePtr Local::make(int slot, KType t, SourceRange r) {
+  assert(slot >= 0 && !t.none);
+  return std::make_shared<Local>(slot, t, r);
+}
+
+NodePtr Load::make(NodePtr array, std::vector<NodePtr> indices, SourceRange r) {
+  assert(ktype_of(*array).rank == static_cast<int>(indices.size()) && "one index per dimension");
+  for ([[maybe_unused]] const NodePtr& i : indices) assert(i->type == DType::Int64 && "indices are int64");
+  return std::make_shared<Load>(std::move(array), std::move(indices), r);
+}
+
+NodePtr Dim::make(NodePtr array, int axis, SourceRange r) {
+  assert(axis >= -1 && axis < ktype_of(*array).rank);
+  return std::make_shared<Dim>(std::move(array), axis, r);
+}
+
+NodePtr Invoke::make(int callee, KType result, std::vector<NodePtr> args, SourceRange r) {
+  assert(callee >= 0);
+  return std::make_shared<Invoke>(callee, result, std::move(args), r);
+}
+
+NodePtr NewArray::make(Fill fill, DType t, std::vector<NodePtr> dims, SourceRange r, NodePtr value) {
+  assert(!dims.empty() && static_cast<int>(dims.size()) <= kMaxKernelRank);
+  assert((fill == Fill::Full) == static_cast<bool>(value) && (!value || value->type == t));
+  for ([[maybe_unused]] const NodePtr& d : dims) assert(d->type == DType::Int64 && "extents are int64");
+  return std::make_shared<NewArray>(fill, t, std::move(dims), std::move(value), r);
+}
+
+NodePtr Random::make(NodePtr lo, NodePtr hi, SourceRange r) {
+  assert((!lo) == (!hi) && (!lo || (lo->type == DType::Float64 && hi->type == DType::Float64)));
+  return std::make_shared<Random>(std::move(lo), std::move(hi), r);
+}
+
+NodePtr Logical::make(bool is_and, NodePtr a, NodePtr b, SourceRange r) {
+  assert(a->type == DType::Bool && b->type == DType::Bool);
+  return std::make_shared<Logical>(is_and, std::move(a), std::move(b), r);
+}
+
+NodePtr Cond::make(NodePtr c, NodePtr a, NodePtr b, SourceRange r) {
+  assert(c->type == DType::Bool && ktype_of(*a) == ktype_of(*b) && "a if bool else a");
+  return std::make_shared<Cond>(std::move(c), std::move(a), std::move(b), r);
+}
+
+KType ktype_of(const Node& n) {
+  switch (n.kind) {
+    case NodeKind::Local: return n.cast<Local>().ktype;
+    case NodeKind::Invoke: return n.cast<Invoke>().ktype;
+    case NodeKind::NewArray: return n.cast<NewArray>().ktype();
+    case NodeKind::Cond: return ktype_of(*n.cast<Cond>().if_true);
+    default: return KType::scalar(n.type);
+  }
+}
+
+std::string KType::str() const {
+  if (none) return "None";
+  std::string s(dtype_name(dtype));
+  if (rank == 0) return s;
+  s += "[";
+  for (int i = 0; i < rank; ++i) s += i ? ", :" : ":";
+  s += "]";
+  return contiguous ? s : s + " (strided)";
+}
+
 // ---- tree utilities ----
 
 std::vector<NodePtr> children(const Node& n) {
@@ -223,6 +286,29 @@ std::vector<NodePtr> children(const Node& n) {
     }
     case NodeKind::Call: return n.cast<Call>().args;
     case NodeKind::Reduce: return {n.cast<Reduce>().operand};
+    case NodeKind::Local: return {};
+    case NodeKind::Load: {
+      std::vector<NodePtr> k = {n.cast<Load>().array};
+      for (const NodePtr& i : n.cast<Load>().indices) k.push_back(i);
+      return k;
+    }
+    case NodeKind::Dim: return {n.cast<Dim>().array};
+    case NodeKind::Invoke: return n.cast<Invoke>().args;
+    case NodeKind::NewArray: {
+      std::vector<NodePtr> k = n.cast<NewArray>().dims;
+      if (n.cast<NewArray>().value) k.push_back(n.cast<NewArray>().value);
+      return k;
+    }
+    case NodeKind::Random: {
+      const auto& r = n.cast<Random>();
+      if (!r.lo) return {};
+      return {r.lo, r.hi};
+    }
+    case NodeKind::Logical: return {n.cast<Logical>().lhs, n.cast<Logical>().rhs};
+    case NodeKind::Cond: {
+      const auto& c = n.cast<Cond>();
+      return {c.cond, c.if_true, c.if_false};
+    }
   }
   return {};
 }
@@ -245,6 +331,18 @@ NodePtr with_children(const NodePtr& n, const std::vector<NodePtr>& kids) {
       const auto& red = n->cast<Reduce>();
       return Reduce::make(red.op, kids[0], red.axis, n->range);
     }
+    case NodeKind::Local: return n;
+    case NodeKind::Load: return Load::make(kids[0], std::vector<NodePtr>(kids.begin() + 1, kids.end()), n->range);
+    case NodeKind::Dim: return Dim::make(kids[0], n->cast<Dim>().axis, n->range);
+    case NodeKind::Invoke: return Invoke::make(n->cast<Invoke>().callee, n->cast<Invoke>().ktype, kids, n->range);
+    case NodeKind::NewArray: {
+      const auto& a = n->cast<NewArray>();
+      if (!a.value) return NewArray::make(a.fill, n->type, kids, n->range);
+      return NewArray::make(a.fill, n->type, std::vector<NodePtr>(kids.begin(), kids.end() - 1), n->range, kids.back());
+    }
+    case NodeKind::Random: return Random::make(kids[0], kids[1], n->range);
+    case NodeKind::Logical: return Logical::make(n->cast<Logical>().is_and, kids[0], kids[1], n->range);
+    case NodeKind::Cond: return Cond::make(kids[0], kids[1], kids[2], n->range);
   }
   return n;
 }

@@ -5,6 +5,7 @@
 
 #include "frontend/Operators.h"
 #include "ir/Builtins.h"
+#include "ir/KType.h"
 
 #include <jitexpr/DType.h>
 #include <jitexpr/Error.h>
@@ -18,7 +19,11 @@
 
 namespace jitexpr::ir {
 
-#define JITEXPR_IR_NODES(X) X(Const) X(Operand) X(Cast) X(Unary) X(Binary) X(Select) X(Call) X(Reduce)
+// The first eight kinds make expressions; kernels use them too, and the ones after them (see
+// "Kernel nodes" below).
+#define JITEXPR_IR_NODES(X)                                                          \
+  X(Const) X(Operand) X(Cast) X(Unary) X(Binary) X(Select) X(Call) X(Reduce) X(Local) \
+  X(Load) X(Dim) X(Invoke) X(NewArray) X(Random) X(Logical) X(Cond)
 
 enum class NodeKind : std::uint8_t {
 #define X(name) name,
@@ -134,6 +139,95 @@ struct Reduce : Node {
   NodePtr operand;
   std::optional<int> axis;
 };
+
+// ---- Kernel nodes ----
+// Kernels read locals, array elements and shapes, call each other, make arrays and draw random
+// numbers. Array-valued nodes (Local, Invoke, NewArray) keep their KType; `type` is its dtype.
+
+// A local variable or parameter of the function being compiled (ir/KernelIR.h, KFunction::locals).
+struct Local : Node {
+  static constexpr NodeKind Kind = NodeKind::Local;
+  static NodePtr make(int slot, KType t, SourceRange r = {});
+  Local(int s, KType t, SourceRange r) : Node(Kind, t.dtype, r), slot(s), ktype(t) {}
+  int slot;
+  KType ktype;
+};
+
+// array[i, j, ...]: one index per dimension, each int64, negative ones counting from the end;
+// bounds-checked unless the module turns checks off.
+struct Load : Node {
+  static constexpr NodeKind Kind = NodeKind::Load;
+  static NodePtr make(NodePtr array, std::vector<NodePtr> indices, SourceRange r = {});
+  Load(NodePtr a, std::vector<NodePtr> i, SourceRange r)
+      : Node(Kind, a->type, r), array(std::move(a)), indices(std::move(i)) {}
+  NodePtr array;
+  std::vector<NodePtr> indices;
+};
+
+// array.shape[axis] (axis normalized), or array.size when axis is -1: an int64.
+struct Dim : Node {
+  static constexpr NodeKind Kind = NodeKind::Dim;
+  static NodePtr make(NodePtr array, int axis, SourceRange r = {});
+  Dim(NodePtr a, int ax, SourceRange r) : Node(Kind, DType::Int64, r), array(std::move(a)), axis(ax) {}
+  NodePtr array;
+  int axis;
+};
+
+// A call of another function of the module, specialized for these argument types; `callee`
+// indexes KProgram::functions.
+struct Invoke : Node {
+  static constexpr NodeKind Kind = NodeKind::Invoke;
+  static NodePtr make(int callee, KType result, std::vector<NodePtr> args, SourceRange r = {});
+  Invoke(int c, KType t, std::vector<NodePtr> a, SourceRange r)
+      : Node(Kind, t.dtype, r), callee(c), ktype(t), args(std::move(a)) {}
+  int callee;
+  KType ktype;
+  std::vector<NodePtr> args;
+};
+
+// zeros/empty/ones, and [value] * n (Full): a new C-contiguous array of the given extents (int64
+// each).
+enum class Fill : std::uint8_t { Zeros, Empty, Ones, Full };
+struct NewArray : Node {
+  static constexpr NodeKind Kind = NodeKind::NewArray;
+  static NodePtr make(Fill fill, DType t, std::vector<NodePtr> dims, SourceRange r = {}, NodePtr value = nullptr);
+  NewArray(Fill f, DType t, std::vector<NodePtr> d, NodePtr v, SourceRange r)
+      : Node(Kind, t, r), fill(f), dims(std::move(d)), value(std::move(v)) {}
+  Fill fill;
+  std::vector<NodePtr> dims;
+  NodePtr value;  // Full only, of type t
+  KType ktype() const { return KType::array(type, static_cast<int>(dims.size())); }
+};
+
+// random.random() (no bounds) or random.uniform(lo, hi): a float64 from the call's stream.
+struct Random : Node {
+  static constexpr NodeKind Kind = NodeKind::Random;
+  static NodePtr make(NodePtr lo, NodePtr hi, SourceRange r = {});
+  Random(NodePtr l, NodePtr h, SourceRange r) : Node(Kind, DType::Float64, r), lo(std::move(l)), hi(std::move(h)) {}
+  NodePtr lo, hi;  // both null for random()
+};
+
+// `a and b`, `a or b` on booleans, short-circuiting: b is evaluated only when it decides.
+struct Logical : Node {
+  static constexpr NodeKind Kind = NodeKind::Logical;
+  static NodePtr make(bool is_and, NodePtr a, NodePtr b, SourceRange r = {});
+  Logical(bool i, NodePtr a, NodePtr b, SourceRange r)
+      : Node(Kind, DType::Bool, r), is_and(i), lhs(std::move(a)), rhs(std::move(b)) {}
+  bool is_and;
+  NodePtr lhs, rhs;
+};
+
+// `a if cond else b`: only the chosen arm is evaluated (where() evaluates both).
+struct Cond : Node {
+  static constexpr NodeKind Kind = NodeKind::Cond;
+  static NodePtr make(NodePtr c, NodePtr a, NodePtr b, SourceRange r = {});
+  Cond(NodePtr c, NodePtr a, NodePtr b, SourceRange r)
+      : Node(Kind, a->type, r), cond(std::move(c)), if_true(std::move(a)), if_false(std::move(b)) {}
+  NodePtr cond, if_true, if_false;
+};
+
+// The kernel type of a node: its KType for array-valued kinds, else a scalar of its dtype.
+KType ktype_of(const Node& n);
 
 // The children of a node, in evaluation order.
 std::vector<NodePtr> children(const Node& n);

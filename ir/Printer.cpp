@@ -64,6 +64,16 @@ class ProgramPrinter {
       case NodeKind::Binary: op = binop_name(n->cast<Binary>().op); break;
       case NodeKind::Select: op = "where"; break;
       case NodeKind::Call: op = std::string(fn_info(n->cast<Call>().fn).name); break;
+      case NodeKind::Local:
+      case NodeKind::Load:
+      case NodeKind::Dim:
+      case NodeKind::Invoke:
+      case NodeKind::NewArray:
+      case NodeKind::Random:
+      case NodeKind::Logical:
+      case NodeKind::Cond:
+        op = std::string(node_kind_name(n->kind));  // kernel nodes: see ir/KernelPrinter
+        break;
       case NodeKind::Reduce: {
         const auto& r = n->cast<Reduce>();
         op = std::string(reduce_name(r.op));

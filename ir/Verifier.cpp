@@ -58,6 +58,15 @@ std::string check(const Program& p, const Node& n, bool is_root, int rank) {
       }
       return {};
     }
+    case NodeKind::Local:
+    case NodeKind::Load:
+    case NodeKind::Dim:
+    case NodeKind::Invoke:
+    case NodeKind::NewArray:
+    case NodeKind::Random:
+    case NodeKind::Logical:
+    case NodeKind::Cond:
+      return bad("a kernel node in an expression");
     case NodeKind::Reduce: {
       const auto& r = n.cast<Reduce>();
       if (!is_root) return bad("reduction below the root");

@@ -14,6 +14,7 @@
 #include "runtime/CodeCache.h"
 #include "runtime/DiskCache.h"
 #include "runtime/Executor.h"
+#include "runtime/ModuleImpl.h"
 #include "runtime/Parallel.h"
 #include "runtime/Plan.h"
 
@@ -460,6 +461,10 @@ struct Runtime::Impl {
 
 Runtime::Runtime(RuntimeOptions options) : impl_(std::make_unique<Impl>(options)) {}
 Runtime::~Runtime() = default;
+
+Module Runtime::compile_module(std::string_view source, ModuleOptions options) {
+  return make_module(impl_->jit, impl_->pool, source, std::move(options));
+}
 
 Array Runtime::evaluate(std::string_view expr, const Bindings& bindings) { return impl_->evaluate(expr, bindings, nullptr); }
 

@@ -27,8 +27,15 @@ Value Value::scalar(DType dtype, std::complex<double> v) {
   return out;
 }
 
+Value Value::none() {
+  Value out;
+  out.v_ = std::monostate{};
+  return out;
+}
+
 namespace {
-std::complex<double> scalar_value(const std::variant<bool, std::int64_t, double, std::complex<double>, Array>& v) {
+std::complex<double> scalar_value(const std::variant<bool, std::int64_t, double, std::complex<double>, Array, std::monostate>& v) {
+  if (std::holds_alternative<std::monostate>(v)) throw TypeError("None is not a number");
   if (const auto* b = std::get_if<bool>(&v)) return *b ? 1.0 : 0.0;
   if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
   if (const auto* d = std::get_if<double>(&v)) return *d;
@@ -38,6 +45,7 @@ std::complex<double> scalar_value(const std::variant<bool, std::int64_t, double,
 
 Array Value::array() const {
   if (const auto* a = std::get_if<Array>(&v_)) return *a;
+  if (is_none()) throw TypeError("None is not an array");
   if (const auto* b = std::get_if<bool>(&v_)) return Array::scalar(*b);
   if (const auto* i = std::get_if<std::int64_t>(&v_)) {
     if (dtype_ == DType::Int64) return Array::scalar(*i);
@@ -84,6 +92,7 @@ template <> bool Value::as<bool>() const {
 }
 
 std::string Value::to_string() const {
+  if (is_none()) return "None";
   if (const auto* a = std::get_if<Array>(&v_)) return format_array(*a);
   return format_scalar(array());
 }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cassert>
+
 #include <string>
 #include <unordered_map>
 
@@ -34,6 +36,16 @@ class Cse {
       }
       case NodeKind::Cast:
       case NodeKind::Select: break;
+      case NodeKind::Local:
+      case NodeKind::Load:
+      case NodeKind::Dim:
+      case NodeKind::Invoke:
+      case NodeKind::NewArray:
+      case NodeKind::Random:
+      case NodeKind::Logical:
+      case NodeKind::Cond:
+        assert(false && "kernel nodes are not merged: they read memory that statements change");
+        break;
     }
     for (const NodePtr& k : kids) key += fmt::format(":{}", static_cast<const void*>(k.get()));
     auto [it, inserted] = unique_.emplace(std::move(key), m);

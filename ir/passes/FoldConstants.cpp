@@ -144,7 +144,15 @@ NodePtr fold(const NodePtr& n) {
     case NodeKind::Const:
     case NodeKind::Operand:
     case NodeKind::Call:
-    case NodeKind::Reduce: return m;
+    case NodeKind::Reduce:
+    case NodeKind::Local:
+    case NodeKind::Load:
+    case NodeKind::Dim:
+    case NodeKind::Invoke:
+    case NodeKind::NewArray:
+    case NodeKind::Random:
+    case NodeKind::Logical:
+    case NodeKind::Cond: return m;
   }
   return m;
 }

@@ -3,6 +3,8 @@
 // bitcode at build time; codegen links it into every JIT module, so LLVM inlines what it calls.
 // Complex values pass as two doubles and return as struct {double, double}, which is the x86-64
 // C ABI's { double, double } in IR. complex64 functions compute in double and round after.
+#include "KernelContext.h"
+
 #include <cmath>
 #include <complex>
 #include <cstdint>
@@ -181,6 +183,53 @@ std::int32_t jx_bytes_contains(const unsigned char* hay, std::int64_t nh, const 
     if (std::memcmp(hay + i, needle, static_cast<std::size_t>(nn)) == 0) return 1;
   }
   return 0;
+}
+
+}  // extern "C"
+
+// ---- kernels: errors, random numbers, host services (runtime/helpers/KernelContext.h) ----
+
+extern "C" {
+
+// Records the first error of a call and returns 1, the kernel's failure status.
+__attribute__((cold, noinline)) std::int32_t jx_raise(jx_context* ctx, std::int32_t code, std::uint32_t begin,
+                                                       std::uint32_t end, std::int64_t a, std::int64_t b,
+                                                       std::int64_t c) {
+  if (ctx->error == JX_OK) {
+    ctx->error = code;
+    ctx->begin = begin;
+    ctx->end = end;
+    ctx->a = a;
+    ctx->b = b;
+    ctx->c = c;
+  }
+  return 1;
+}
+
+// xoshiro256** (Blackman and Vigna), 53 random bits to a double in [0, 1).
+double jx_random(jx_context* ctx) {
+  std::uint64_t* s = ctx->rng;
+  std::uint64_t x = s[1] * 5;
+  std::uint64_t result = ((x << 7) | (x >> 57)) * 9;
+  std::uint64_t t = s[1] << 17;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = (s[3] << 45) | (s[3] >> 19);
+  return static_cast<double>(result >> 11) * 0x1.0p-53;
+}
+
+void* jx_new_array(jx_context* ctx, std::int64_t rank, const std::int64_t* dims, std::int64_t dtype, std::int32_t zero,
+                   std::uint32_t begin, std::uint32_t end) {
+  return ctx->new_array(ctx, rank, dims, dtype, zero, begin, end);
+}
+
+std::int32_t jx_parallel_for(jx_context* ctx, jx_body_fn body, void* env, std::int64_t n, void* partials,
+                             std::int64_t partial_bytes) {
+  std::int64_t blocks = n <= 0 ? 0 : n < JX_PRANGE_BLOCKS ? n : JX_PRANGE_BLOCKS;
+  return ctx->parallel_for(ctx, body, env, n, blocks, partials, partial_bytes);
 }
 
 }  // extern "C"

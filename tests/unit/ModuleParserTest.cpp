@@ -730,8 +730,7 @@ TEST(ModuleParserErrors, MissingColon) {
   expect_error("def f(x):\n    if x:\n        pass\n    elif x\n        pass\n", "expected ':'", 4, 11);
   expect_error("def f(x):\n    if x y:\n        pass\n", "expected ':', found 'y'", 2, 10);
   expect_error("def f(x):\n    if x = 1:\n        pass\n", "assignment is not an expression; use '==' to compare", 2, 10);
-  expect_error("def f(x):\n    if x and x:\n        pass\n",
-               "'and' is not supported in expressions; use '&' with parentheses, as in (a > 1) & (b < 2)", 2, 10);
+  expect_error("def f(x):\n    if x and:\n        pass\n", "expected a value after 'and', found ':'", 2, 13);
   expect_error("def f(x):\n    else if x:\n        pass\n", "'else' without a matching 'if'", 2, 5);
 }
 
@@ -774,8 +773,8 @@ TEST(ModuleParserErrors, ExpressionsInsideStatements) {
   expect_error("def f(x):\n    x = 1 2\n", "expected an operator or the end of the line, found '2'", 2, 11);
   expect_error("def f(x):\n    pass x\n", "expected the end of the line, found 'x'", 2, 10);
   expect_error("def f(x):\n    return x y\n", "expected an operator or the end of the line, found 'y'", 2, 14);
-  expect_error("def f(x):\n    y = math.pi\n",
-               "'math.pi' is not supported; a 'math.' prefix only names a function to call, as in math.sin(x)", 2, 9);
+  expect_error("def f(x):\n    y = math.sqrt\n",
+               "'math.sqrt' is not supported; a 'math.' prefix only names a function to call, as in math.sin(x)", 2, 9);
   expect_error("def f(x):\n    y = random.seed\n",
                "'random.seed' is not supported; a 'random.' prefix only names a function to call, as in random.random()", 2,
                9);
@@ -1081,3 +1080,23 @@ TEST(ModuleParserLimits, AnnotationRank) {
 }
 
 }  // namespace
+
+TEST(ModulePrinter, PythonFormsOfKernelsAreFixedPoints) {
+  std::string once = expect_fixed_point(
+      "import math\n"
+      "def f(a, b, n):\n"
+      "    x = a and not b or a\n"
+      "    y = 1 if a > b else 2 if a else 3\n"
+      "    z = [0.0] * n\n"
+      "    w = (a or b) and not (a and b)\n"
+      "    return math.pi * (x if y else w)\n");
+  // The canonical form puts each Python form inside another in parentheses.
+  EXPECT_NE(once.find("x = (a and (not b)) or a"), std::string::npos) << once;
+  EXPECT_NE(once.find("z = [0.0] * n"), std::string::npos) << once;
+}
+
+TEST(ModuleParserErrors, PythonFormsOfKernels) {
+  expect_error("def f(x):\n    y = x if x\n", "expected 'else' in the conditional expression, found end of line", 2, 15);
+  expect_error("def f(x):\n    y = [1, 2\n", "'[' was never closed", 2, 9);
+  expect_error("def f(x):\n    [y] = x\n", "list targets are not supported in kernels; use a tuple, as in a, b = b, a", 2, 5);
+}

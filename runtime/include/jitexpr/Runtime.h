@@ -2,6 +2,7 @@
 #pragma once
 
 #include <jitexpr/Array.h>
+#include <jitexpr/Module.h>
 #include <jitexpr/Value.h>
 
 #include <cstdint>
@@ -86,6 +87,10 @@ class Runtime {
   // converted to out's dtype when `options.casting` allows it (TypeError otherwise; a reduction
   // needs out's dtype to be its own). Returns out.
   Array evaluate(std::string_view expr, const Bindings& bindings, Array out, EvaluateOptions options = {});
+
+  // A module of kernels (`def`s in the kernel language, docs/language.md): parsed now (SyntaxError),
+  // each function compiled for the argument types of its first call. This Runtime must outlive it.
+  Module compile_module(std::string_view source, ModuleOptions options = {});
 
   // The typed IR, LLVM IR (optimized) or assembly of the expression's specialization for these
   // bindings, for inspection (the REPL's %ir, %llvm, %asm).

@@ -26,10 +26,13 @@ class Value {
 
   // A scalar of a given dtype, from a value held in the widest type of its kind.
   static Value scalar(DType dtype, std::complex<double> v);
+  // What a kernel without a return value gives (Python's None): no dtype, no value.
+  static Value none();
+  bool is_none() const { return std::holds_alternative<std::monostate>(v_); }
 
   DType dtype() const { return dtype_; }
   bool is_array() const { return std::holds_alternative<Array>(v_); }
-  bool is_scalar() const { return !is_array(); }
+  bool is_scalar() const { return !is_array() && !is_none(); }
 
   // Converts the scalar to T. TypeError for an array, or when the conversion would lose the kind
   // (complex to real with a non-zero imaginary part, float to int with a fraction).
@@ -39,12 +42,12 @@ class Value {
   // The array without copying it, or nullptr for a scalar.
   const Array* if_array() const { return std::get_if<Array>(&v_); }
 
-  // "3.5", "(1+2j)", "True", or the array's numpy-like rendering.
+  // "3.5", "(1+2j)", "True", "None", or the array's numpy-like rendering.
   std::string to_string() const;
 
  private:
   DType dtype_;
-  std::variant<bool, std::int64_t, double, std::complex<double>, Array> v_;
+  std::variant<bool, std::int64_t, double, std::complex<double>, Array, std::monostate> v_;
 };
 
 template <> bool Value::as<bool>() const;

@@ -4,6 +4,7 @@
 #include <jitexpr/Array.h>
 #include <jitexpr/DType.h>
 #include <jitexpr/Error.h>
+#include <jitexpr/Module.h>
 #include <jitexpr/Npy.h>
 #include <jitexpr/Runtime.h>
 #include <jitexpr/Value.h>

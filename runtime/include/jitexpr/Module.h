@@ -1,0 +1,120 @@
+// Kernels: modules of `def`s in the kernel language, compiled for the argument types of each
+// first call. Part of the public API.
+//
+//   jitexpr::Module m = rt.compile_module(source);        // parsed now, nothing compiled yet
+//   jitexpr::Value v = m("calculate_z")(300, zs, cs, out); // specialized at its first call
+//
+// A Module refers to the Runtime that made it (its JIT, its threads): the Runtime must outlive it.
+// Calls are thread-safe; concurrent first calls of one specialization compile it once.
+#pragma once
+
+#include <jitexpr/Array.h>
+#include <jitexpr/Value.h>
+
+#include <array>
+#include <complex>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace jitexpr {
+
+struct ModuleOptions {
+  // The name error messages give the source: "<module>", a file name.
+  std::string name = "<module>";
+  // IndexError for an index outside its array. Off, such an index reads or writes out of bounds.
+  bool boundscheck = true;
+  // LLVM optimization level, 0..3.
+  int opt_level = 3;
+  // The seed of the random streams of random.random() and random.uniform(); see Module::seed.
+  std::uint64_t seed = 0;
+};
+
+// One argument of a kernel call: a view of a C++ scalar (bool, integers as int64, float, double
+// as float64, complex<double>), an Array (a 0-d array passes as a scalar of its dtype) or a
+// Value. Made implicitly; it must not outlive the call.
+class Arg {
+ public:
+  Arg(bool v) : dtype_(DType::Bool), b_(v) {}
+  template <typename T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
+  Arg(T v) : dtype_(DType::Int64), i_(static_cast<std::int64_t>(v)) {}
+  Arg(float v) : dtype_(DType::Float32), f_(v) {}
+  Arg(double v) : dtype_(DType::Float64), d_(v) {}
+  Arg(std::complex<double> v) : dtype_(DType::Complex128), c_(v) {}
+  Arg(const Array& a) : dtype_(a.dtype()), array_(&a) {}
+  Arg(const Value& v);
+
+  DType dtype() const { return dtype_; }
+  const Array* array() const { return array_; }
+  // The scalar's bytes in its dtype's memory form.
+  const void* scalar_data() const { return dtype_ == DType::Complex128 ? static_cast<const void*>(&c_) : &b_; }
+
+ private:
+  DType dtype_;
+  const Array* array_ = nullptr;
+  union {
+    bool b_;
+    std::int64_t i_;
+    float f_;
+    double d_;
+  };
+  std::complex<double> c_;  // kept apart from the union: complex<double> is not trivial
+  friend class Function;
+};
+
+class Function {
+ public:
+  // Calls the function's specialization for these arguments' types, compiling it first if
+  // needed. Returns its result: a scalar, an array, or Value::none(). Throws jitexpr::Error: for
+  // arguments that do not fit, for a type error in the kernel, and for an error while it runs
+  // (IndexError, ZeroDivisionError, ...) with the kernel's source position.
+  template <typename... A> Value operator()(const A&... args) const {
+    std::array<Arg, sizeof...(A)> a{Arg(args)...};
+    return call(a.data(), a.size());
+  }
+  Value call(const Arg* args, std::size_t n) const;
+
+  // Compiles the specialization for a signature written as the annotations are:
+  // "int64, complex128[:], float64[:, :]". A following call of those types runs it at once.
+  void compile(std::string_view signature) const;
+
+  // The typed kernel IR, the optimized LLVM IR or the assembly of the specialization for these
+  // argument types (for %ir, %llvm, %asm).
+  std::string dump_ir(const std::vector<Value>& args) const;
+  std::string dump_llvm(const std::vector<Value>& args) const;
+  std::string dump_asm(const std::vector<Value>& args) const;
+
+  const std::string& name() const;
+  // How many specializations this function has compiled.
+  std::size_t specializations() const;
+
+  struct State;
+
+ private:
+  friend class Module;
+  explicit Function(std::shared_ptr<State> s) : s_(std::move(s)) {}
+  std::shared_ptr<State> s_;
+};
+
+class Module {
+ public:
+  // The function `name`; NameError if the module defines none.
+  Function operator()(std::string_view name) const;
+  // The names of the module's functions, in source order.
+  std::vector<std::string> functions() const;
+  // Restarts the random streams: call k after seed(s) draws from a stream that depends only on
+  // s and k, and the block b of a prange loop from one that depends on these and b; so results
+  // are the same for a given seed whatever the thread count.
+  void seed(std::uint64_t seed);
+
+  struct State;
+  explicit Module(std::shared_ptr<State> s) : s_(std::move(s)) {}
+
+ private:
+  std::shared_ptr<State> s_;
+};
+
+}  // namespace jitexpr
