@@ -2,7 +2,9 @@
 # The whole test suite, from a fresh clone: installs dependencies, builds the release-with-
 # assertions configuration and runs every test (unit, golden, differential, examples), builds and
 # runs a host program against the *installed* package, then runs the unit and golden tests again
-# under AddressSanitizer and UndefinedBehaviorSanitizer.
+# under AddressSanitizer and UndefinedBehaviorSanitizer, runs each fuzz target briefly (its
+# regression inputs, its seed corpus and new inputs), and runs the concurrency tests under
+# ThreadSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -33,3 +35,15 @@ echo "== test: debug-asan-ubsan (unit and golden)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir build/debug-asan-ubsan --output-on-failure -j "$jobs" -L 'unit|golden'
+
+fuzz_seconds=${JITEXPR_FUZZ_SECONDS:-20}
+echo "== fuzz: regression inputs, seed corpora and ${fuzz_seconds}s of new inputs per target"
+JITEXPR_JOBS=$jobs tests/fuzz/run.sh "$fuzz_seconds"
+
+echo "== build: tsan (the library and the concurrency tests only)"
+cmake --preset tsan > /dev/null
+cmake --build --preset tsan -j "$jobs"
+
+echo "== test: tsan (concurrency; the parallel executor's test is left out, see tests/tsan.supp)"
+TSAN_OPTIONS="suppressions=$root/tests/tsan.supp:halt_on_error=1:second_deadlock_stack=1" \
+  build/tsan/tests/jitexpr_concurrency_tests --gtest_filter=-Concurrency.ParallelEvaluationsFromSeveralThreads
