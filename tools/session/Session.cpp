@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <iterator>
@@ -37,27 +38,15 @@ bool is_session_function(std::string_view name) {
   return std::any_of(std::begin(names), std::end(names), [&](const char* n) { return name == n; });
 }
 
-// The outermost calls of session functions below the root, in source order.
-void collect_session_calls(const ast::Expr& e, bool is_root, std::vector<const ast::Call*>& out) {
-  if (const auto* c = e.as<ast::Call>()) {
-    if (!is_root && c->prefix.empty() && is_session_function(c->callee)) {
-      out.push_back(c);
-      return;
-    }
-    for (const auto& a : c->args) collect_session_calls(*a, false, out);
-    for (const auto& k : c->keywords) collect_session_calls(*k.value, false, out);
+// The outermost calls below the root of functions the session runs itself (constructors,
+// kernels), in source order.
+void collect_session_calls(const ast::Expr& e, bool is_root, const std::function<bool(std::string_view)>& is_special,
+                           std::vector<const ast::Call*>& out) {
+  if (const auto* c = e.as<ast::Call>(); c && !is_root && c->prefix.empty() && is_special(c->callee)) {
+    out.push_back(c);
     return;
   }
-  if (const auto* u = e.as<ast::Unary>()) return collect_session_calls(*u->operand, false, out);
-  if (const auto* b = e.as<ast::Binary>()) {
-    collect_session_calls(*b->lhs, false, out);
-    collect_session_calls(*b->rhs, false, out);
-    return;
-  }
-  if (const auto* a = e.as<ast::Attribute>()) return collect_session_calls(*a->object, false, out);
-  if (const auto* t = e.as<ast::Tuple>()) {
-    for (const auto& x : t->elements) collect_session_calls(*x, false, out);
-  }
+  for (const ast::Expr* k : ast::children(e)) collect_session_calls(*k, false, is_special, out);
 }
 
 double ms_since(std::chrono::steady_clock::time_point t0) {
@@ -202,6 +191,8 @@ void Session::statement(std::string_view text) {
   if (text.empty()) return;
   if (text[0] == '%') return magic(text);
   if (is_block(text)) return block(text);
+  // `import math`, `from math import sqrt`: lines of the kernel module.
+  if (text.starts_with("import ") || text.starts_with("from ")) return define_kernels(std::string(text));
   // name = expression (but not name == expression)
   Source probe{"<stmt>", std::string(text)};
   Lexer lexer(probe, LexMode::Expression);
@@ -215,6 +206,7 @@ void Session::statement(std::string_view text) {
     return;
   }
   Value v = evaluate(text);
+  if (v.is_none()) return;  // a kernel without a result, as Python's REPL prints nothing for None
   if (v.is_array() || v.dtype() != DType::Bytes) out_ << v.to_string() << '\n';
 }
 
@@ -228,15 +220,66 @@ void Session::assign(const std::string& name, Value v) {
   vars_.emplace_back(name, std::move(v));
 }
 
-void Session::block(std::string_view text) {
+void Session::block(std::string_view text) { define_kernels(std::string(text)); }
+
+void Session::define_kernels(const std::string& text) {
   // The kernel language's own parser reports syntax errors with their positions in the block.
-  Source src{"<input>", std::string(text)};
-  parse_module(src);
-  // TODO(kernels): a module of defs goes to Runtime::compile_module and its kernels become callable
-  // in later statements. Until the session has kernels, a well-formed block is refused here.
-  Lexer lexer(src, LexMode::Module);
-  Token first = lexer.next();
-  fail_at(ErrorKind::Syntax, src, first.range, "kernels cannot be defined in the session yet");
+  Source src{"<input>", text};
+  ast::Module m = parse_module(src);
+  auto defs = kernel_defs_;
+  auto imports = kernel_imports_;
+  for (const ast::Import& imp : m.imports) {
+    std::string line = text.substr(imp.range.begin, imp.range.end - imp.range.begin);
+    if (std::find(imports.begin(), imports.end(), line) == imports.end()) imports.push_back(line);
+  }
+  for (const ast::FunctionDef& f : m.functions) {
+    std::uint32_t begin = f.decorators.empty() ? f.range.begin : f.decorators.front().range.begin;
+    std::string body = text.substr(begin, f.range.end - begin);
+    auto same = [&](const auto& d) { return d.first == f.name; };
+    defs.erase(std::remove_if(defs.begin(), defs.end(), same), defs.end());
+    defs.emplace_back(f.name, body);
+  }
+  std::string source;
+  for (const std::string& imp : imports) source += imp + "\n";
+  for (const auto& [name, body] : defs) source += "\n" + body + "\n";
+  module_ = runtime_.compile_module(source, ModuleOptions{.name = "<kernels>"});
+  kernel_defs_ = std::move(defs);
+  kernel_imports_ = std::move(imports);
+}
+
+bool Session::is_kernel(std::string_view name) const {
+  return std::any_of(kernel_defs_.begin(), kernel_defs_.end(), [&](const auto& d) { return d.first == name; });
+}
+
+// A kernel's arguments: integer and float literals as Python's int and float (int64, float64),
+// anything else evaluated as an expression of the session.
+std::vector<Value> Session::kernel_args(std::string_view text, const SessionCall& sc) {
+  const ast::Call& c = sc.call;
+  if (!c.keywords.empty()) {
+    fail_at(ErrorKind::Type, sc.src, c.keywords[0].name_range, "keyword arguments to kernels are not supported");
+  }
+  std::vector<Value> args;
+  for (const auto& a : c.args) {
+    if (const auto* i = a->as<ast::IntLit>()) {
+      args.emplace_back(i->value);
+    } else if (const auto* f = a->as<ast::FloatLit>()) {
+      args.emplace_back(f->value);
+    } else if (const auto* b = a->as<ast::BoolLit>()) {
+      args.emplace_back(b->value);
+    } else {
+      Value v = evaluate(text.substr(a->range.begin, a->range.end - a->range.begin));
+      // A 0-d result passes as the scalar it holds.
+      if (const Array* arr = v.if_array(); arr && arr->ndim() == 0) v = Value::scalar(arr->dtype(), arr->at_as_complex({}));
+      args.push_back(std::move(v));
+    }
+  }
+  return args;
+}
+
+Value Session::call_kernel(std::string_view text, const SessionCall& sc) {
+  std::vector<Value> args = kernel_args(text, sc);
+  std::vector<Arg> view(args.begin(), args.end());
+  return (*module_)(sc.call.callee).call(view.data(), view.size());
 }
 
 Value Session::evaluate(std::string_view text) {
@@ -255,11 +298,14 @@ Value Session::evaluate(std::string_view text) {
     std::memcpy(s.raw_data(), b->value.data(), b->value.size());
     return Value(s);
   }
+  if (const auto* call = e->as<ast::Call>(); call && call->prefix.empty() && is_kernel(call->callee)) {
+    return call_kernel(text, SessionCall{src, *call});
+  }
   if (const auto* call = e->as<ast::Call>(); call && call->prefix.empty() && is_session_function(call->callee)) {
     return call_builtin(text, SessionCall{src, *call});
   }
   std::vector<const ast::Call*> made;
-  collect_session_calls(*e, true, made);
+  collect_session_calls(*e, true, [&](std::string_view n) { return is_session_function(n) || is_kernel(n); }, made);
   if (made.empty()) return Value(runtime_.evaluate(text, vars_));
   // Constructors inside an expression (`sum(arange(10) * 2)`) become temporary variables whose
   // names are exactly as long as the calls they replace, so that every position in an error
@@ -274,7 +320,9 @@ Value Session::evaluate(std::string_view text) {
     std::string name = fmt::format("_jx{}", k);
     std::size_t len = call.range.end - call.range.begin;
     name.resize(std::max(len, name.size()), '_');
-    bindings.emplace_back(name, call_builtin(text, SessionCall{src, call}));
+    Value v = is_kernel(call.callee) ? call_kernel(text, SessionCall{src, call}) : call_builtin(text, SessionCall{src, call});
+    if (v.is_none()) fail_at(ErrorKind::Type, src, call.range, fmt::format("{}() returns None; its value cannot be used", call.callee));
+    bindings.emplace_back(name, std::move(v));
     rewritten.replace(call.range.begin, len, name);
   }
   try {
@@ -522,6 +570,14 @@ void Session::magic(std::string_view text) {
   } else if (name == "ir" || name == "llvm" || name == "asm") {
     m.need_arg("an expression");
     std::string expr(arg);
+    Source src{"<expr>", expr};
+    ast::ExprPtr e = parse_expression(src);
+    if (const auto* call = e->as<ast::Call>(); call && call->prefix.empty() && is_kernel(call->callee)) {
+      std::vector<Value> args = kernel_args(expr, SessionCall{src, *call});
+      Function f = (*module_)(call->callee);
+      out_ << (name == "ir" ? f.dump_ir(args) : name == "llvm" ? f.dump_llvm(args) : f.dump_asm(args));
+      return;
+    }
     if (name == "ir") out_ << runtime_.dump_ir(expr, vars_);
     else if (name == "llvm") out_ << runtime_.dump_llvm(expr, vars_);
     else out_ << runtime_.dump_asm(expr, vars_);
@@ -609,9 +665,15 @@ void Session::timeit(std::string_view stmt_text, std::int64_t loops, int repeats
 void Session::load_file(const std::string& path) {
   std::ifstream in(path);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  // TODO(kernels): a file that holds only defs and imports is a module of kernels; it will go to
-  // Runtime::compile_module whole, so that its defs can call each other. Until the session has
-  // kernels every file runs as a script: statements in order, the first error stops it.
+  // A file of defs and imports only is a module of kernels, defined whole so that its defs can
+  // call each other; any other file runs as a script: statements in order, the first error stops it.
+  bool is_module = true;
+  try {
+    parse_module(Source{path, text});
+  } catch (const Error&) {
+    is_module = false;
+  }
+  if (is_module) return define_kernels(text);
   for (const std::string& stmt : split_statements(text)) {
     if (quit_) break;
     check_interrupt();

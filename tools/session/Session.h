@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <iosfwd>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -53,6 +54,12 @@ class Session {
   void check_interrupt();
   Value evaluate(std::string_view text);
   Value call_builtin(std::string_view text, const struct SessionCall& call);
+  // Kernels: `def` blocks and imports collect into one module, compiled again with each block so
+  // that later defs can call earlier ones; a later def of a name replaces the earlier one.
+  bool is_kernel(std::string_view name) const;
+  Value call_kernel(std::string_view text, const struct SessionCall& call);
+  std::vector<Value> kernel_args(std::string_view text, const struct SessionCall& call);
+  void define_kernels(const std::string& text);
   void assign(const std::string& name, Value v);
 
   std::ostream& out_;
@@ -63,6 +70,9 @@ class Session {
   bool timing_ = false;  // %timing on: a line of phase times after each statement
   double parse_ms_ = 0;  // the session's own parsing, summed over the statement being timed
   std::atomic<bool>* interrupt_ = nullptr;
+  std::vector<std::pair<std::string, std::string>> kernel_defs_;  // name, source text
+  std::vector<std::string> kernel_imports_;
+  std::optional<Module> module_;
 };
 
 // Splits text into statements at newlines and at ';' outside brackets and strings; a block

@@ -93,11 +93,13 @@ try:
     wait_for("KeyboardInterrupt")
     keys("a + 100", "Enter")
     wait_for("array([100, 101, 102, 103, 104])")
-    # A def block goes on until a blank line and reaches the session as one text.
+    # A def block goes on until a blank line and reaches the session as one text; then a call.
     keys("def f(x):", "Enter")
     wait_for("...", 3)
-    keys("    return x", "Enter", "Enter")
-    wait_for("kernels cannot be defined in the session yet")
+    keys("    return x * 2", "Enter", "Enter")
+    wait_for(">>>", 7)
+    keys("f(21)", "Enter")
+    wait_for("\n42\n")
     # Ctrl-C interrupts a long evaluation between its runs; the session goes on.
     keys("x = random(1000000, seed=1); 7", "Enter")
     wait_for("\n7\n")
