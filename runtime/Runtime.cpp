@@ -38,6 +38,15 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 
 struct Compiled;
 
+// A reduction writes exactly its result's shape into out=: () for axis=None (numpy refuses any
+// other shape too, even one of size 1).
+void check_reduction_out(const Array* out, const Shape& shape) {
+  if (out && out->shape() != shape) {
+    throw ValueError(fmt::format("out= has shape {} but the reduction gives shape {}", shape_string(out->shape()),
+                                 shape_string(shape)));
+  }
+}
+
 // What one evaluation of a text was specialized for, and everything derived from it: when the next
 // evaluation of the same text brings arrays of the same dtypes, shapes and strides, it skips the
 // binding, planning, key building and cache lookup and goes straight to the kernel.
@@ -260,11 +269,13 @@ struct Runtime::Impl {
     } else if (prep.axis) {
       prep.out_shape = result_shape;
       prep.out_shape.erase(prep.out_shape.begin() + *prep.axis);
+      check_reduction_out(out, prep.out_shape);
       Strides s = out ? out->strides() : c_strides(prep.out_shape, 1);
       s.insert(s.begin() + *prep.axis, 0);
       out_strides = s;
       out_itemsize = out ? out->itemsize() : 1;
     }
+    if (parsed.reduction && !parsed.axis) check_reduction_out(out, {});
     if (prep.order.empty()) prep.order = memory_order(prep.operands, result_shape, parsed.reduction ? nullptr : out);
     if (axis_ok) prep.plan = make_plan(prep.operands, result_shape, out_strides, out_itemsize, prep.axis, prep.order);
     for (std::size_t i = 0; i < prep.operands.size(); ++i) {
