@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstring>
 #include <limits>
@@ -334,47 +335,66 @@ std::shared_ptr<const Specialization> Function::State::find_or_compile(const std
   return spec;
 }
 
+namespace {
+
+// Storage of a call's argument layout: on the stack for calls of up to kInline arguments (the
+// warm path allocates nothing), on the heap beyond.
+template <typename T, std::size_t kInline> class CallBuffer {
+ public:
+  explicit CallBuffer(std::size_t n) {
+    if (n > kInline) heap_.resize(n);
+  }
+  T* data() { return heap_.empty() ? inline_.data() : heap_.data(); }
+
+ private:
+  std::array<T, kInline> inline_;  // not zeroed: every slot used is written first
+  std::vector<T> heap_;
+};
+
+constexpr std::size_t kInlineArgs = 16;
+
+}  // namespace
+
 Value Function::call(const Arg* args, std::size_t n) const {
   State& f = *s_;
   if (n > kMaxArgs) throw TypeError(fmt::format("{}() takes at most {} arguments", f.name, kMaxArgs));
-  std::vector<ir::KType> key(n);
-  for (std::size_t i = 0; i < n; ++i) key[i] = arg_type(args[i], i, f.name);
+  CallBuffer<ir::KType, kInlineArgs> key_buf(n);
+  ir::KType* key = key_buf.data();
+  std::size_t words = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    key[i] = arg_type(args[i], i, f.name);
+    if (key[i].is_array()) words += 1 + 2 * static_cast<std::size_t>(key[i].rank);
+  }
 
   const Specialization* spec = f.last.load(std::memory_order_acquire);
-  std::shared_ptr<const Specialization> hold;
-  if (!spec || spec->key != key) {
-    hold = f.find_or_compile(key);
-    spec = hold.get();
+  if (!spec || !std::equal(key, key + n, spec->key.begin(), spec->key.end())) {
+    spec = f.find_or_compile(std::vector<ir::KType>(key, key + n)).get();  // kept alive by f.specs
     f.last.store(spec, std::memory_order_release);
   }
 
   // The arguments in their memory forms: scalars in place, arrays as descriptors.
-  std::vector<std::int64_t> descriptors;
-  std::size_t words = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (key[i].is_array()) words += 1 + 2 * static_cast<std::size_t>(key[i].rank);
-  }
-  descriptors.resize(words);
-  std::vector<const void*> ptrs(n);
-  std::vector<std::complex<double>> zero_d(n);
+  CallBuffer<std::int64_t, kInlineArgs * (1 + 2 * ir::kMaxKernelRank)> descriptors(words);
+  CallBuffer<const void*, kInlineArgs> ptrs(n);
+  CallBuffer<std::complex<double>, kInlineArgs> zero_d(n);
   std::size_t w = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const Array* a = args[i].array();
     if (!a) {
-      ptrs[i] = args[i].scalar_data();
+      ptrs.data()[i] = args[i].scalar_data();
     } else if (a->ndim() == 0) {
-      std::memcpy(&zero_d[i], a->raw_data(), std::min<std::size_t>(a->itemsize(), sizeof zero_d[i]));
-      ptrs[i] = &zero_d[i];
+      std::memcpy(&zero_d.data()[i], a->raw_data(), std::min<std::size_t>(a->itemsize(), sizeof(std::complex<double>)));
+      ptrs.data()[i] = &zero_d.data()[i];
     } else {
-      std::int64_t* d = &descriptors[w];
+      std::int64_t* d = descriptors.data() + w;
       void* data = a->raw_data();
       std::memcpy(d, &data, sizeof data);
-      for (int k = 0; k < a->ndim(); ++k) {
+      int rank = a->ndim();
+      for (int k = 0; k < rank; ++k) {
         d[1 + k] = a->shape()[static_cast<std::size_t>(k)];
-        d[1 + a->ndim() + k] = a->strides()[static_cast<std::size_t>(k)];
+        d[1 + rank + k] = a->strides()[static_cast<std::size_t>(k)];
       }
-      ptrs[i] = d;
-      w += 1 + 2 * static_cast<std::size_t>(a->ndim());
+      ptrs.data()[i] = d;
+      w += 1 + 2 * static_cast<std::size_t>(rank);
     }
   }
 
