@@ -72,6 +72,7 @@ std::string_view error_kind_name(ErrorKind k) {
     case ErrorKind::Value: return "ValueError";
     case ErrorKind::Index: return "IndexError";
     case ErrorKind::ZeroDivision: return "ZeroDivisionError";
+    case ErrorKind::Interrupted: return "KeyboardInterrupt";
   }
   return "Error";
 }
@@ -98,6 +99,7 @@ void throw_error(ErrorKind kind, std::string message, std::string source_name, s
     case ErrorKind::Index: throw IndexError(std::move(message), std::move(source_name), std::move(source), range);
     case ErrorKind::ZeroDivision:
       throw ZeroDivisionError(std::move(message), std::move(source_name), std::move(source), range);
+    case ErrorKind::Interrupted: throw Interrupted(std::move(message), std::move(source_name), std::move(source), range);
   }
   throw Error(kind, std::move(message), std::move(source_name), std::move(source), range);
 }

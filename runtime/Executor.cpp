@@ -154,7 +154,9 @@ std::int32_t run_elementwise(codegen::ElementwiseFn fn, const IterationPlan& pla
     if (e == 0) return 0;
   }
   std::vector<char*> bases = base_pointers(operands, &out);
-  if (!pool || pool->threads() <= 1) {
+  // With a pool (work worth threads, or worth interrupting) the loop goes through it in blocks,
+  // even on one thread.
+  if (!pool) {
     std::int32_t flags = 0;
     for_each_row(plan, bases, [&](const std::vector<char*>& ptrs) { flags |= fn(n, ptrs.data(), strides.data()); });
     return flags;
@@ -171,6 +173,7 @@ std::int32_t run_elementwise(codegen::ElementwiseFn fn, const IterationPlan& pla
       std::vector<char*> ptrs;
       std::int32_t local = 0;
       for (std::int64_t u = begin; u < end; ++u) {
+        pool->check_interrupt();
         std::int64_t row = u / per_row, start = (u % per_row) * kElementwiseBlock;
         row_pointers(plan, bases, row, ptrs);
         for (std::size_t s = 0; s < ptrs.size(); ++s) ptrs[s] += start * strides[s];
@@ -185,6 +188,7 @@ std::int32_t run_elementwise(codegen::ElementwiseFn fn, const IterationPlan& pla
     std::vector<char*> ptrs;
     std::int32_t local = 0;
     for (std::int64_t row = begin; row < end; ++row) {
+      if (row % rows_per_task == 0) pool->check_interrupt();
       row_pointers(plan, bases, row, ptrs);
       local |= fn(n, ptrs.data(), strides.data());
     }
@@ -213,6 +217,7 @@ std::int32_t run_reduction(codegen::ReduceFn fn, const ir::Reduce& red, const It
     std::vector<char*> bases = base_pointers(operands, red.axis ? &out : nullptr);
     // Block k of row `row`, folded from the identity: the unit of work and of determinism.
     auto fold_block = [&](std::int64_t row, std::int64_t k, std::vector<char*>& ptrs) {
+      if (pool) pool->check_interrupt();
       row_pointers(plan, bases, row, ptrs);
       std::int64_t start = k * kReduceBlock;
       for (std::size_t s = 1; s < ptrs.size(); ++s) ptrs[s] += start * strides[s];

@@ -168,10 +168,17 @@ std::int32_t host_parallel_for(jx_context* ctx, jx_body_fn body, void* env, std:
   auto bound = [&](std::int64_t k) {
     return static_cast<std::int64_t>(static_cast<__int128>(n) * k / blocks);
   };
-  call->module->pool.parallel_for(blocks, 1, [&](std::int64_t lo, std::int64_t hi) {
+  ThreadPool& pool = call->module->pool;
+  // Nothing may throw through the kernel's frames: an interrupt becomes an error code.
+  pool.parallel_for(blocks, 1, [&](std::int64_t lo, std::int64_t hi) {
     for (std::int64_t k = lo; k < hi; ++k) {
       jx_context& c = contexts[static_cast<std::size_t>(k)];
       c.error = JX_OK;
+      if (pool.interrupted()) {
+        c.error = JX_INTERRUPTED;
+        status[static_cast<std::size_t>(k)] = 1;
+        continue;
+      }
       seed_stream(c.rng, stream, static_cast<std::uint64_t>(k), 1);
       char* part = static_cast<char*>(partials) + k * partial_bytes;
       status[static_cast<std::size_t>(k)] = body(&c, env, bound(k), bound(k + 1), part);
@@ -222,6 +229,7 @@ std::string function_at(const ast::Module& m, std::uint32_t offset) {
       break;
     case JX_NEGATIVE_DIM: msg = fmt::format("negative dimensions are not allowed ({})", ctx.a); break;
     case JX_ZERO_STEP: msg = "range() arg 3 must not be zero"; break;
+    case JX_INTERRUPTED: throw Interrupted("interrupted");
     default: msg = fmt::format("kernel failed with error code {}", ctx.error); break;
   }
   fail_at(kind, *m.source, {ctx.begin, ctx.end}, fmt::format("in {}(): {}", where, msg));

@@ -1,5 +1,7 @@
 #include "runtime/Parallel.h"
 
+#include <jitexpr/Error.h>
+
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
@@ -44,6 +46,10 @@ int ThreadPool::threads() const {
 std::shared_ptr<ThreadPool::Arena> ThreadPool::current() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return arena_;
+}
+
+void ThreadPool::check_interrupt() const {
+  if (interrupted()) throw Interrupted("interrupted");
 }
 
 void ThreadPool::parallel_for(std::int64_t n, std::int64_t grain,

@@ -6,6 +6,7 @@
 // oversubscribing them.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -31,12 +32,23 @@ class ThreadPool {
   // The thread count from the environment, or the number of cores.
   static int default_threads();
 
+  // A flag the host sets to stop long work (Ctrl-C): checked between blocks of work; null: none.
+  void set_interrupt_flag(const std::atomic<bool>* flag) { interrupt_.store(flag); }
+  bool has_interrupt_flag() const { return interrupt_.load(std::memory_order_relaxed) != nullptr; }
+  bool interrupted() const {
+    const std::atomic<bool>* f = interrupt_.load(std::memory_order_relaxed);
+    return f && f->load(std::memory_order_relaxed);
+  }
+  // Throws jitexpr::Interrupted when the flag is set.
+  void check_interrupt() const;
+
  private:
   struct Arena;
   std::shared_ptr<Arena> current() const;
   mutable std::mutex mutex_;
   int threads_ = 1;
   std::shared_ptr<Arena> arena_;
+  std::atomic<const std::atomic<bool>*> interrupt_{nullptr};
 };
 
 }  // namespace jitexpr

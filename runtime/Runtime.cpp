@@ -448,8 +448,10 @@ struct Runtime::Impl {
     const Compiled* c = &compiled_kernel;
     std::int32_t flags;
     std::int64_t elements = shape_size(plan.loop_shape);
-    bool parallel = pool.threads() > 1 && static_cast<double>(elements) * c->ns_per_element.load() > kParallelMinNs;
-    ThreadPool* use = parallel ? &pool : nullptr;
+    bool long_work = static_cast<double>(elements) * c->ns_per_element.load() > kParallelMinNs;
+    bool parallel = long_work && pool.threads() > 1;
+    // Long work goes through the pool in blocks also on one thread when it can be interrupted.
+    ThreadPool* use = parallel || (long_work && pool.has_interrupt_flag()) ? &pool : nullptr;
     auto t0 = std::chrono::steady_clock::now();
     if (const ir::Reduce* red = c->program.reduction()) {
       flags = run_reduction(c->kernel->reduce(), *red, plan, operands, out, use);
@@ -472,6 +474,8 @@ struct Runtime::Impl {
 
 Runtime::Runtime(RuntimeOptions options) : impl_(std::make_unique<Impl>(options)) {}
 Runtime::~Runtime() = default;
+
+void Runtime::set_interrupt_flag(const std::atomic<bool>* flag) { impl_->pool.set_interrupt_flag(flag); }
 
 Module Runtime::compile_module(std::string_view source, ModuleOptions options) {
   return make_module(impl_->jit, impl_->pool, source, std::move(options));

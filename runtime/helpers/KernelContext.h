@@ -19,6 +19,7 @@ enum jx_error_code {
   JX_ALLOC = 4,           // a: the bytes asked for
   JX_NEGATIVE_DIM = 5,    // a: the extent
   JX_ZERO_STEP = 6,       // range() with a zero step
+  JX_INTERRUPTED = 7,     // the host's interrupt flag, seen between prange blocks
 };
 
 struct jx_context;

@@ -132,6 +132,10 @@ bool Session::run(std::string_view text, bool stop_on_error) {
       check_interrupt();
       try {
         timed_statement(stmt);
+      } catch (const Interrupted&) {
+        // The runtime stopped between blocks of work: the same as an interrupt between statements.
+        if (interrupt_) interrupt_->store(false);
+        throw KeyboardInterrupt();
       } catch (const Error& e) {
         out_.flush();  // results before the error come first in a shared pipe
         err_ << e.what() << '\n';

@@ -34,8 +34,13 @@ class Session {
   bool run(std::string_view text, bool stop_on_error);
 
   // A flag that a signal handler sets (Ctrl-C): checked between statements, between the runs of
-  // %timeit and the statements of %load. Null: never interrupted.
-  void set_interrupt_flag(std::atomic<bool>* flag) { interrupt_ = flag; }
+  // %timeit and the statements of %load, and by the runtime between blocks of work. Null: never
+  // interrupted.
+  // The runtime checks it too, between blocks of a long evaluation or prange loop.
+  void set_interrupt_flag(std::atomic<bool>* flag) {
+    interrupt_ = flag;
+    runtime_.set_interrupt_flag(flag);
+  }
 
   // True once %quit ran.
   bool quit_requested() const { return quit_; }

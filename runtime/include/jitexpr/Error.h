@@ -19,6 +19,7 @@ enum class ErrorKind : std::uint8_t {
   Value,         // a value outside what an operation accepts (shapes, files, options)
   Index,         // an index outside its array
   ZeroDivision,  // integer division by zero in a kernel
+  Interrupted,   // the host's interrupt flag was set (Runtime::set_interrupt_flag): Ctrl-C
 };
 
 // "SyntaxError", "TypeError", ...
@@ -70,6 +71,7 @@ JITEXPR_ERROR_CLASS(TypeError, Type)
 JITEXPR_ERROR_CLASS(ValueError, Value)
 JITEXPR_ERROR_CLASS(IndexError, Index)
 JITEXPR_ERROR_CLASS(ZeroDivisionError, ZeroDivision)
+JITEXPR_ERROR_CLASS(Interrupted, Interrupted)
 #undef JITEXPR_ERROR_CLASS
 
 // Throws the subclass that matches `kind`, so that callers can catch by type.

@@ -5,6 +5,7 @@
 #include <jitexpr/Module.h>
 #include <jitexpr/Value.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -99,6 +100,11 @@ class Runtime {
   std::string dump_asm(std::string_view expr, const Bindings& bindings);
 
   RuntimeStats stats() const;
+  // A flag that stops long work when set (a Ctrl-C handler sets it): evaluations and prange loops
+  // check it between blocks of work and throw jitexpr::Interrupted. The caller clears it. Null:
+  // never interrupted. The flag must outlive the Runtime's use of it.
+  void set_interrupt_flag(const std::atomic<bool>* flag);
+
   // The thread count for later evaluations (0: the default of RuntimeOptions::num_threads).
   void set_num_threads(int threads);
   int num_threads() const;
