@@ -310,7 +310,8 @@ void FunctionInferrer::run(const std::vector<KType>& args) {
     }
     fn_.locals.push_back({p.name, t, p.range, true, p.annotation.has_value()});
     typed_.push_back(true);
-    fn_.params.push_back(t);
+    // The caller passes its own type; the function converts it to the annotated local's on entry.
+    fn_.params.push_back(args[i]);
   }
   fn_.num_params = static_cast<int>(args.size());
   bool result_fixed = def_.returns.has_value();
