@@ -474,8 +474,10 @@ void FunctionInferrer::stmt(const ast::Stmt& s, KBlock& out) {
 
 void FunctionInferrer::assign(const ast::Expr& target, NodePtr value, SourceRange stmt_range, KBlock& out) {
   if (const auto* n = target.as<ast::Name>()) {
-    if (is_module_name(n->id) || owner_.find(n->id)) {
-      fail(ErrorKind::Type, n->range, fmt::format("cannot assign to '{}': it names a module or a function", n->id));
+    // A local may shadow a def of the module (as in Python), but not a module: `math.sqrt` must
+    // keep its meaning.
+    if (is_module_name(n->id)) {
+      fail(ErrorKind::Type, n->range, fmt::format("cannot assign to '{}': it names a module", n->id));
     }
     set_local(n->id, std::move(value), target.range, out, stmt_range);
     return;
@@ -853,8 +855,10 @@ NodePtr FunctionInferrer::call(const ast::Call& c) {
   const std::string& f = c.callee;
   if (c.prefix == "random") return random(c);
   if (c.prefix.empty()) {
+    if (find_local(f) >= 0 || assigned_names().count(f)) {
+      fail(ErrorKind::Type, c.callee_range, fmt::format("'{}' is a variable, not a function", f));
+    }
     if (const ast::FunctionDef* d = owner_.find(f)) return call_def(c, *d);
-    if (find_local(f) >= 0) fail(ErrorKind::Type, c.callee_range, fmt::format("'{}' is a variable, not a function", f));
     if (f == "len") {
       check_args(c, 1, 1);
       NodePtr a = expr(*c.args[0]);

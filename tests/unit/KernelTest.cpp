@@ -870,6 +870,23 @@ def fib(n):
                "recursive call of 'fib' needs a return type annotation on its def, as in 'def fib(...) -> int64:'", 5, 12);
 }
 
+TEST(KernelCalls, LocalsShadowDefs) {
+  Module m = compile(R"(
+def norm(v):
+    return v * 2
+
+def f(x):
+    norm = x + 1
+    return norm
+
+def g(x):
+    norm = 1
+    return norm(x)
+)");
+  EXPECT_EQ(m("f")(3).as<std::int64_t>(), 4);
+  expect_error(error_of([&] { m("g")(3); }), ErrorKind::Type, "'norm' is a variable, not a function", 11, 12);
+}
+
 // ---- type and name errors ----
 
 TEST(KernelErrors, IncompatibleAssignmentNamesBothTypesAndLines) {
@@ -1126,6 +1143,16 @@ TEST(KernelWorkloads, DiffusionConservesMass) {
   // It diffused: the peak is lower and the mass spread beyond the block.
   EXPECT_LT(grid.data<double>()[115 * n + 115], 0.005);
   EXPECT_GT(grid.data<double>()[100 * n + 115], 0.0);
+}
+
+TEST(KernelWorkloads, NormMatchesASequentialSum) {
+  Module m = compile(read_fixture("norm.py"));
+  Array v = Array::arange(1000000, DType::Float64);
+  double want = 0;
+  for (int i = 0; i < 1000000; ++i) want += static_cast<double>(i) * i;
+  EXPECT_EQ(m("norm_square")(v).as<double>(), want);
+  EXPECT_EQ(m("norm")(v).as<double>(), std::sqrt(want));
+  EXPECT_NEAR(want, 333332833333500000.0, 1e-11 * want);  // the exact sum, up to rounding
 }
 
 TEST(KernelWorkloads, ParticlesMatchTheBook) {
