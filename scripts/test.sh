@@ -36,7 +36,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir build/debug-asan-ubsan --output-on-failure -j "$jobs" -L 'unit|golden'
 
-fuzz_seconds=${JITEXPR_FUZZ_SECONDS:-20}
+fuzz_seconds=${JITEXPR_FUZZ_SECONDS:-15}
 echo "== fuzz: regression inputs, seed corpora and ${fuzz_seconds}s of new inputs per target"
 JITEXPR_JOBS=$jobs tests/fuzz/run.sh "$fuzz_seconds"
 
