@@ -208,7 +208,9 @@ class FunctionInferrer {
   const Source& src_;
   std::vector<bool> typed_;  // per local: has a type from an assignment seen in some pass
   bool changed_ = false;     // this pass widened a type
-  bool result_seen_ = false; // the result type is known (annotated, or from a return this pass)
+  // The result type is known: annotated, or from a return of this pass or an earlier one (a
+  // later pass unifies with it; starting over would undo the widening and never settle).
+  bool result_seen_ = false;
   bool incomplete_ = false;  // this pass read a local not typed yet
   std::string untyped_name_;
   SourceRange untyped_range_;
@@ -314,11 +316,10 @@ void FunctionInferrer::run(const std::vector<KType>& args) {
     fn_.params.push_back(args[i]);
   }
   fn_.num_params = static_cast<int>(args.size());
-  bool result_fixed = def_.returns.has_value();
+  result_seen_ = def_.returns.has_value();
   for (int pass = 0;; ++pass) {
     changed_ = incomplete_ = false;
     temps_ = 0;
-    result_seen_ = result_fixed;
     KBlock body = block(def_.body);
     if (!changed_ && !incomplete_) {
       fn_.body = std::move(body);

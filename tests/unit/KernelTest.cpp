@@ -615,6 +615,31 @@ def f():
   EXPECT_EQ(m("f")().as<double>(), 3.141592653589793 * 1000 + 2.718281828459045);
 }
 
+TEST(KernelExpressions, ReturnTypesUnifyAcrossReturns) {
+  Module m = compile(R"(
+def f(x):
+    if x > 0:
+        return 1
+    return 2.5
+
+def g(x) -> float64:
+    return x * 2
+
+def h(x) -> int32:
+    return x
+)");
+  Value a = m("f")(1);
+  EXPECT_EQ(a.dtype(), DType::Float64);
+  EXPECT_EQ(a.as<double>(), 1.0);
+  EXPECT_EQ(m("f")(0).as<double>(), 2.5);
+  Value b = m("g")(3);
+  EXPECT_EQ(b.dtype(), DType::Float64);
+  EXPECT_EQ(b.as<double>(), 6.0);
+  Value c = m("h")(std::int64_t{1} << 33 | 5);
+  EXPECT_EQ(c.dtype(), DType::Int32);
+  EXPECT_EQ(c.as<std::int64_t>(), 5);
+}
+
 // ---- arrays ----
 
 TEST(KernelArrays, IndexingOneTwoAndThreeDimensions) {
