@@ -397,10 +397,18 @@ class KernelEmitter : ScalarOps {
     st_.loops.pop_back();
     if (!terminated()) b_.CreateBr(latch);
     b_.SetInsertPoint(latch);
-    // No signed wrap: i < stop before the step, and the step cannot pass INT64_MAX... unless it
-    // is huge, so the add wraps as Python's ints would not; a loop that long never ends anyway.
-    b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64(), iv), step, "", false, true), iv);
-    b_.CreateBr(head);
+    llvm::Value* cur = b_.CreateLoad(i64(), iv);
+    if (kstep && (kstep->value.i == 1 || kstep->value.i == -1)) {
+      // i < stop <= INT64_MAX (or i > stop >= INT64_MIN): i + 1 (i - 1) cannot wrap.
+      b_.CreateStore(b_.CreateAdd(cur, step, "", false, true), iv);
+      b_.CreateBr(head);
+    } else {
+      // A step that passes an int64 limit ends the loop, as Python's range does (a wrapped value
+      // would start it over).
+      llvm::Value* next = b_.CreateBinaryIntrinsic(llvm::Intrinsic::sadd_with_overflow, cur, step);
+      b_.CreateStore(b_.CreateExtractValue(next, 0), iv);
+      b_.CreateCondBr(b_.CreateExtractValue(next, 1), exit, head);
+    }
     b_.SetInsertPoint(exit);
   }
 

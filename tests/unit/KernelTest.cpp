@@ -640,6 +640,46 @@ def h(x) -> int32:
   EXPECT_EQ(c.as<std::int64_t>(), 5);
 }
 
+TEST(KernelStatements, RangeNearTheInt64LimitsEnds) {
+  Module m = compile(R"(
+def count(a, b, s):
+    n = 0
+    for i in range(a, b, s):
+        n += 1
+        if n > 10:
+            break
+    return n
+)");
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+  EXPECT_EQ(m("count")(kMax - 7, kMax, 4).as<std::int64_t>(), 2);
+  EXPECT_EQ(m("count")(kMin + 7, kMin, -4).as<std::int64_t>(), 2);
+  EXPECT_EQ(m("count")(kMax - 3, kMax, 1).as<std::int64_t>(), 3);
+  EXPECT_EQ(m("count")(0, kMax, kMax).as<std::int64_t>(), 1);
+  EXPECT_EQ(m("count")(kMin, kMax, kMax).as<std::int64_t>(), 3);
+}
+
+TEST(KernelArrays, ElementTypesConvertOnStore) {
+  Module m = compile(R"(
+def f(a, b, c, v):
+    a[0] = v
+    b[0] = v
+    c[0] = v
+    c[1] += 0.75
+    return a[0] * 2.0
+)");
+  Array a = Array::zeros(DType::Int8, {1});
+  Array b = Array::zeros(DType::Float32, {1});
+  Array c = Array::zeros(DType::Int64, {2});
+  Value r = m("f")(a, b, c, 300);
+  EXPECT_EQ(a.data<std::int8_t>()[0], 44);  // wraps
+  EXPECT_EQ(b.data<float>()[0], 300.0f);
+  EXPECT_EQ(c.data<std::int64_t>()[0], 300);
+  EXPECT_EQ(c.data<std::int64_t>()[1], 0);  // 0.75 truncates toward zero
+  EXPECT_EQ(r.as<double>(), 88.0);
+  EXPECT_EQ(r.dtype(), DType::Float64);
+}
+
 // ---- arrays ----
 
 TEST(KernelArrays, IndexingOneTwoAndThreeDimensions) {
