@@ -601,6 +601,10 @@ Parser::Nested Parser::parse_int64_min(SourceRange minus) {
 void Parser::fail_not() const { fail(tok_.range, "'not' is not supported in expressions; use '~', as in ~(a > 1)"); }
 
 void Parser::fail_chained_comparison() const {
+  // Kernels have `and` (expressions do not): the hint names what the language at hand has.
+  if (mode_ == LexMode::Module) {
+    fail(tok_.range, "chained comparisons are not supported; combine them with 'and', as in a < b and b < c");
+  }
   fail(tok_.range, "chained comparisons are not supported; combine them with '&', as in (a < b) & (b < c)");
 }
 

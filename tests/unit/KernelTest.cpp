@@ -615,6 +615,48 @@ def f():
   EXPECT_EQ(m("f")().as<double>(), 3.141592653589793 * 1000 + 2.718281828459045);
 }
 
+TEST(KernelExpressions, ChainedComparisonsAreASyntaxErrorWithAKernelHint) {
+  // Python's 0 <= i < n is not in the language; the hint uses `and`, which kernels have.
+  expect_error(error_of([&] { compile("def inside(i, n):\n    return 0 <= i < n\n"); }), ErrorKind::Syntax,
+               "chained comparisons are not supported; combine them with 'and', as in a < b and b < c", 2, 19);
+  Module m = compile("def inside(i, n):\n    return 0 <= i and i < n\n");
+  EXPECT_TRUE(m("inside")(2, 3).as<bool>());
+  EXPECT_FALSE(m("inside")(3, 3).as<bool>());
+}
+
+TEST(KernelExpressions, PowersShiftsAndBooleansAsIntegers) {
+  Module m = compile(R"(
+def ipow(a, b):
+    return a ** b
+
+def shifts(a, b):
+    return (a << b) * 10 + (a >> b)
+
+def bools(a, b):
+    return (a + b) * 100 + (-a) * 10 + (a & b)
+
+def truediv(a, b):
+    return a / b
+)");
+  Value p = m("ipow")(3, 4);
+  EXPECT_EQ(p.dtype(), DType::Int64);
+  EXPECT_EQ(p.as<std::int64_t>(), 81);
+  EXPECT_EQ(m("ipow")(2, 64).as<std::int64_t>(), 0);  // wraps
+  EXPECT_EQ(m("ipow")(-3, 3).as<std::int64_t>(), -27);
+  EXPECT_EQ(m("ipow")(5, 0).as<std::int64_t>(), 1);
+  expect_error(error_of([&] { m("ipow")(2, -1); }), ErrorKind::Value,
+               "in ipow(): integers to negative integer powers are not allowed", 3, 12);
+  EXPECT_EQ(m("ipow")(2.0, -1).as<double>(), 0.5);
+  EXPECT_EQ(m("shifts")(5, 1).as<std::int64_t>(), 10 * 10 + 2);
+  EXPECT_EQ(m("shifts")(5, 64).as<std::int64_t>(), 0);
+  EXPECT_EQ(m("shifts")(-5, 70).as<std::int64_t>(), -1);
+  EXPECT_EQ(m("bools")(true, true).as<std::int64_t>(), 200 - 10 + 1);
+  Value d = m("truediv")(7, 2);
+  EXPECT_EQ(d.dtype(), DType::Float64);
+  EXPECT_EQ(d.as<double>(), 3.5);
+  EXPECT_EQ(m("truediv")(1, 0).as<double>(), HUGE_VAL);  // IEEE, as docs/semantics.md says
+}
+
 TEST(KernelExpressions, ReturnTypesUnifyAcrossReturns) {
   Module m = compile(R"(
 def f(x):
