@@ -124,6 +124,29 @@ void collect_assigned(const ast::Block& b, std::set<std::string>& out) {
   }
 }
 
+// Whether a loop body breaks out of its own loop (not out of a nested one).
+bool breaks(const KBlock& b) {
+  for (const KStmtPtr& s : b) {
+    if (s->kind == KStmtKind::Break) return true;
+    if (const auto* i = s->as<k::If>(); i && (breaks(i->then_body) || breaks(i->else_body))) return true;
+  }
+  return false;
+}
+
+// Whether control cannot reach the end of a block: it returns on every path (or loops forever in
+// `while True` without a break). Conservative: a path it cannot rule out counts as reaching it.
+bool never_ends(const KBlock& b) {
+  for (const KStmtPtr& s : b) {
+    if (s->kind == KStmtKind::Return) return true;
+    if (const auto* i = s->as<k::If>(); i && never_ends(i->then_body) && never_ends(i->else_body)) return true;
+    if (const auto* w = s->as<k::While>()) {
+      const auto* c = w->cond->as<Const>();
+      if (c && c->value.i != 0 && !breaks(w->body)) return true;
+    }
+  }
+  return false;
+}
+
 class KernelInferrer;
 
 // Infers one specialization.
@@ -329,6 +352,13 @@ void FunctionInferrer::run(const std::vector<KType>& args) {
       fail(ErrorKind::Name, untyped_range_,
            fmt::format("local variable '{}' is read before any assignment gives it a value", untyped_name_));
     }
+  }
+  // Python returns None from the end of a body; a def that returns a value has no None to give.
+  if (!fn_.result.none && !never_ends(fn_.body)) {
+    fail(ErrorKind::Type, def_.name_range,
+         fmt::format("{}() returns {} but can reach the end of its body, which would return None; end it with a "
+                     "return",
+                     def_.name, q(fn_.result)));
   }
 }
 

@@ -364,6 +364,40 @@ def bare(a):
   EXPECT_EQ(x.data<double>()[0], 3.0);
 }
 
+TEST(KernelStatements, AValueReturningDefMustNotReachItsEnd) {
+  // Python would return None from f(-1); a def that returns an int64 has no None to give.
+  Module m = compile(R"(
+def f(x):
+    if x > 0:
+        return 7
+
+def g(x):
+    if x > 0:
+        return 7
+    else:
+        return 8
+
+def h(x):
+    while True:
+        x += 1
+        if x > 10:
+            return x
+
+def k(x):
+    while True:
+        if x > 10:
+            break
+        x += 1
+    return x
+)");
+  expect_error(error_of([&] { m("f")(-1); }), ErrorKind::Type,
+               "f() returns 'int64' but can reach the end of its body, which would return None; end it with a return", 2,
+               5);
+  EXPECT_EQ(m("g")(-1).as<std::int64_t>(), 8);
+  EXPECT_EQ(m("h")(3).as<std::int64_t>(), 11);
+  EXPECT_EQ(m("k")(3).as<std::int64_t>(), 11);
+}
+
 TEST(KernelStatements, PassDoesNothing) {
   Module m = compile(R"(
 def f(n):
