@@ -1,6 +1,8 @@
 // Hand-written C++ loops for bench_expressions, built with -O3 -march=native (bench/CMakeLists.txt).
 #include "HandWritten.h"
 
+#include "HandJulia.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -33,6 +35,10 @@ void hand_transcendental(const double* a, const double* b, double* out, std::int
 
 void hand_triad(const double* a, const double* b, double* out, std::int64_t begin, std::int64_t end) {
   for (std::int64_t i = begin; i < end; ++i) out[i] = a[i] + 2.5 * b[i];
+}
+
+void hand_julia(const double* zs, const double* cs, std::int64_t* out, std::int64_t n, std::int64_t maxiter) {
+  julia_loop(zs, cs, out, n, maxiter);
 }
 
 ThreadTeam::ThreadTeam(int threads) : threads_(threads), start_(threads), done_(threads) {

@@ -27,6 +27,17 @@ void hand_power_stdpow(const double* a, const double* b, double* out, std::int64
 // so this is one scalar glibc call per function and element.
 void hand_transcendental(const double* a, const double* b, double* out, std::int64_t n);
 
+// The Julia set's escape counts (examples/kernels/julia.py): for each point, how many updates
+// z = z*z + c happen while |z|^2 < 4, at most maxiter. z and c are the complex arrays as
+// interleaved (re, im) doubles. The complex square is written out in doubles, as a C++ programmer
+// does for speed (std::complex's operator* checks for NaN and may call __muldc3).
+// clang contracts the loop to FMA (-ffp-contract=on), which jitexpr does not; on the book's inputs
+// the counts are the same at every point all the same (bench_kernels checks it).
+// clang's SLP vectorizer packs (re, im) into one vector register, which puts shuffles on the
+// loop-carried path; hand_julia_noslp is the same loop built without it (HandJuliaNoSlp.cpp).
+void hand_julia(const double* zs, const double* cs, std::int64_t* out, std::int64_t n, std::int64_t maxiter);
+void hand_julia_noslp(const double* zs, const double* cs, std::int64_t* out, std::int64_t n, std::int64_t maxiter);
+
 // out = a + 2.5*b (the STREAM triad), over [begin, end). The loop that measures the machine's memory
 // bandwidth: 24 bytes per element (two reads, one write), nothing to compute.
 void hand_triad(const double* a, const double* b, double* out, std::int64_t begin, std::int64_t end);
