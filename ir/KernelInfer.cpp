@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cctype>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -1063,6 +1064,60 @@ KType annotation_type(const ast::TypeAnnotation& a) {
   assert(t && "the parser accepts only type names");
   return a.rank ? KType::array(*t, a.rank, true) : KType::scalar(*t);
 }
+
+std::vector<KType> parse_signature(std::string_view text) {
+  std::vector<KType> out;
+  std::size_t i = 0;
+  auto skip = [&] {
+    while (i < text.size() && text[i] == ' ') ++i;
+  };
+  while (true) {
+    skip();
+    if (i == text.size() && out.empty()) break;
+    std::size_t b = i;
+    while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_')) ++i;
+    ast::TypeAnnotation a;
+    bool contiguous = false;
+    a.name = std::string(text.substr(b, i - b));
+    std::string_view name = a.name;
+    bool known = name == "int" || name == "float" || name == "complex" || (dtype_from_name(name) && name != "bytes");
+    if (!known) throw TypeError(fmt::format("'{}' in the signature '{}' is not a type", a.name, text));
+    skip();
+    if (i < text.size() && text[i] == '[') {
+      ++i;
+      while (true) {
+        skip();
+        if (i >= text.size() || text[i] != ':') throw TypeError(fmt::format("bad array type in the signature '{}'", text));
+        ++i;
+        ++a.rank;
+        // Numba's spelling of the contiguous layout: '::1' on the last dimension.
+        if (text.substr(i, 2) == ":1") {
+          i += 2;
+          contiguous = true;
+        }
+        skip();
+        if (i < text.size() && text[i] == ',') {
+          ++i;
+          continue;
+        }
+        if (i < text.size() && text[i] == ']') {
+          ++i;
+          break;
+        }
+        throw TypeError(fmt::format("bad array type in the signature '{}'", text));
+      }
+    }
+    KType t = annotation_type(a);
+    if (t.is_array()) t.contiguous = contiguous;
+    out.push_back(t);
+    skip();
+    if (i == text.size()) break;
+    if (text[i] != ',') throw TypeError(fmt::format("expected ',' in the signature '{}'", text));
+    ++i;
+  }
+  return out;
+}
+
 
 KProgram infer_kernel(const ast::Module& m, const Source& src, std::string_view function, const std::vector<KType>& args) {
   KernelInferrer inferrer(m, src);

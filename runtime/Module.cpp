@@ -42,7 +42,9 @@ void seed_stream(std::uint64_t* rng, std::uint64_t seed, std::uint64_t a, std::u
   for (int i = 0; i < 4; ++i) rng[i] = splitmix64(x);
 }
 
-// The type of a call's argument: 0-d arrays are scalars of their dtype.
+}  // namespace
+
+// 0-d arrays are scalars of their dtype.
 ir::KType arg_type(const Arg& a, std::size_t i, const std::string& fn) {
   if (a.dtype() == DType::Bytes) {
     throw TypeError(fmt::format("argument {} of {}(): byte strings are not supported in kernels", i + 1, fn));
@@ -56,7 +58,6 @@ ir::KType arg_type(const Arg& a, std::size_t i, const std::string& fn) {
   return ir::KType::array(a.dtype(), arr->ndim(), arr->is_c_contiguous());
 }
 
-}  // namespace
 
 Arg::Arg(const Value& v) : dtype_(v.dtype()), c_() {
   if (v.is_none()) throw TypeError("None cannot be passed to a kernel");
@@ -80,20 +81,35 @@ Arg::Arg(const Value& v) : dtype_(v.dtype()), c_() {
   }
 }
 
+namespace {
+
+// Whether code compiled for `have` runs arguments of types `want`: the same types, except that
+// strided code runs contiguous arrays too (a specialization compiled from a signature, say).
+bool runs_key(const std::vector<ir::KType>& have, const ir::KType* want, std::size_t n) {
+  auto accepts = [](const ir::KType& h, const ir::KType& w) {
+    return h == w || (h.is_array() && w.is_array() && h.dtype == w.dtype && h.rank == w.rank && !h.contiguous);
+  };
+  return have.size() == n && std::equal(have.begin(), have.end(), want, accepts);
+}
+
+}  // namespace
+
 // One compiled specialization.
 struct Specialization {
   std::vector<ir::KType> key;
   ir::KType result;
   std::unique_ptr<codegen::CompiledKernel> code;
-  using Entry = std::int32_t (*)(jx_context*, void* const*, void*);
-  Entry entry = nullptr;
+  KernelEntry entry = nullptr;
 };
 
-struct Module::State {
+struct Module::State : KernelSource {
+  const Source& source() const override { return *src; }
+  const ast::Module& module() const override { return ast; }
+
   codegen::Jit& jit;
   ThreadPool& pool;
   ModuleOptions options;
-  SourcePtr source;
+  SourcePtr src;
   ast::Module ast;
   std::atomic<std::uint64_t> seed{0};
   std::atomic<std::uint64_t> calls{0};
@@ -121,7 +137,7 @@ codegen::CompileOptions compile_options(const ModuleOptions& o) { return {o.opt_
 
 // The state of one call (ctx->host): the arrays its kernels made.
 struct CallState {
-  Module::State* module;
+  ThreadPool* pool;
   std::mutex mutex;
   std::vector<Array> arrays;
 };
@@ -168,7 +184,7 @@ std::int32_t host_parallel_for(jx_context* ctx, jx_body_fn body, void* env, std:
   auto bound = [&](std::int64_t k) {
     return static_cast<std::int64_t>(static_cast<__int128>(n) * k / blocks);
   };
-  ThreadPool& pool = call->module->pool;
+  ThreadPool& pool = *call->pool;
   // Nothing may throw through the kernel's frames: an interrupt becomes an error code.
   pool.parallel_for(blocks, 1, [&](std::int64_t lo, std::int64_t hi) {
     for (std::int64_t k = lo; k < hi; ++k) {
@@ -209,8 +225,8 @@ std::string function_at(const ast::Module& m, std::uint32_t offset) {
   return "?";
 }
 
-[[noreturn]] void throw_kernel_error(const Module::State& m, const jx_context& ctx) {
-  std::string where = function_at(m.ast, ctx.begin);
+[[noreturn]] void throw_kernel_error(const KernelSource& m, const jx_context& ctx) {
+  std::string where = function_at(m.module(), ctx.begin);
   ErrorKind kind = ErrorKind::Value;
   std::string msg;
   switch (ctx.error) {
@@ -232,7 +248,7 @@ std::string function_at(const ast::Module& m, std::uint32_t offset) {
     case JX_INTERRUPTED: throw Interrupted("interrupted");
     default: msg = fmt::format("kernel failed with error code {}", ctx.error); break;
   }
-  fail_at(kind, *m.source, {ctx.begin, ctx.end}, fmt::format("in {}(): {}", where, msg));
+  fail_at(kind, m.source(), {ctx.begin, ctx.end}, fmt::format("in {}(): {}", where, msg));
 }
 
 // The result in *ret as a Value: scalars by their dtype; arrays are the call's new arrays or the
@@ -276,56 +292,10 @@ Value result_value(const ir::KType& t, const unsigned char* ret, CallState& call
   return Value::none();
 }
 
-// "int64, complex128[:], float64[:, :]" -> types.
-std::vector<ir::KType> parse_signature(std::string_view text) {
-  std::vector<ir::KType> out;
-  std::size_t i = 0;
-  auto skip = [&] {
-    while (i < text.size() && text[i] == ' ') ++i;
-  };
-  while (true) {
-    skip();
-    if (i == text.size() && out.empty()) break;
-    std::size_t b = i;
-    while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_')) ++i;
-    ast::TypeAnnotation a;
-    a.name = std::string(text.substr(b, i - b));
-    std::string_view name = a.name;
-    bool known = name == "int" || name == "float" || name == "complex" || (dtype_from_name(name) && name != "bytes");
-    if (!known) throw TypeError(fmt::format("'{}' in the signature '{}' is not a type", a.name, text));
-    skip();
-    if (i < text.size() && text[i] == '[') {
-      ++i;
-      while (true) {
-        skip();
-        if (i >= text.size() || text[i] != ':') throw TypeError(fmt::format("bad array type in the signature '{}'", text));
-        ++i;
-        ++a.rank;
-        skip();
-        if (i < text.size() && text[i] == ',') {
-          ++i;
-          continue;
-        }
-        if (i < text.size() && text[i] == ']') {
-          ++i;
-          break;
-        }
-        throw TypeError(fmt::format("bad array type in the signature '{}'", text));
-      }
-    }
-    out.push_back(ir::annotation_type(a));
-    skip();
-    if (i == text.size()) break;
-    if (text[i] != ',') throw TypeError(fmt::format("expected ',' in the signature '{}'", text));
-    ++i;
-  }
-  return out;
-}
-
 }  // namespace
 
 ir::KProgram Function::State::infer(const std::vector<ir::KType>& key) const {
-  return ir::infer_kernel(module->ast, *module->source, name, key);
+  return ir::infer_kernel(module->ast, *module->src, name, key);
 }
 
 std::shared_ptr<const Specialization> Function::State::find_or_compile(const std::vector<ir::KType>& key) {
@@ -333,12 +303,15 @@ std::shared_ptr<const Specialization> Function::State::find_or_compile(const std
   for (const auto& s : specs) {
     if (s->key == key) return s;
   }
+  for (const auto& s : specs) {
+    if (runs_key(s->key, key.data(), key.size())) return s;
+  }
   ir::KProgram p = infer(key);
   auto spec = std::make_shared<Specialization>();
   spec->key = key;
   spec->result = p.entry().result;
   spec->code = module->jit.compile(p, compile_options(module->options));
-  spec->entry = reinterpret_cast<Specialization::Entry>(spec->code->entry());
+  spec->entry = reinterpret_cast<KernelEntry>(spec->code->entry());
   specs.push_back(spec);
   return spec;
 }
@@ -368,18 +341,24 @@ Value Function::call(const Arg* args, std::size_t n) const {
   if (n > kMaxArgs) throw TypeError(fmt::format("{}() takes at most {} arguments", f.name, kMaxArgs));
   CallBuffer<ir::KType, kInlineArgs> key_buf(n);
   ir::KType* key = key_buf.data();
-  std::size_t words = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    key[i] = arg_type(args[i], i, f.name);
-    if (key[i].is_array()) words += 1 + 2 * static_cast<std::size_t>(key[i].rank);
-  }
+  for (std::size_t i = 0; i < n; ++i) key[i] = arg_type(args[i], i, f.name);
 
   const Specialization* spec = f.last.load(std::memory_order_acquire);
-  if (!spec || !std::equal(key, key + n, spec->key.begin(), spec->key.end())) {
+  if (!spec || !runs_key(spec->key, key, n)) {
     spec = f.find_or_compile(std::vector<ir::KType>(key, key + n)).get();  // kept alive by f.specs
     f.last.store(spec, std::memory_order_release);
   }
 
+  return run_entry(spec->entry, spec->result, args, n, key, f.module->pool, *f.module,
+                   f.module->seed.load(std::memory_order_relaxed), f.module->calls.fetch_add(1, std::memory_order_relaxed));
+}
+
+Value run_entry(KernelEntry entry, const ir::KType& result, const Arg* args, std::size_t n, const ir::KType* key,
+                ThreadPool& pool, const KernelSource& source, std::uint64_t seed, std::uint64_t call_index) {
+  std::size_t words = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (key[i].is_array()) words += 1 + 2 * static_cast<std::size_t>(key[i].rank);
+  }
   // The arguments in their memory forms: scalars in place, arrays as descriptors.
   CallBuffer<std::int64_t, kInlineArgs * (1 + 2 * ir::kMaxKernelRank)> descriptors(words);
   CallBuffer<const void*, kInlineArgs> ptrs(n);
@@ -406,20 +385,20 @@ Value Function::call(const Arg* args, std::size_t n) const {
     }
   }
 
-  CallState call{f.module, {}, {}};
+  CallState call{&pool, {}, {}};
   jx_context ctx{};
   ctx.host = &call;
   ctx.new_array = host_new_array;
   ctx.parallel_for = host_parallel_for;
-  seed_stream(ctx.rng, f.module->seed.load(std::memory_order_relaxed), f.module->calls.fetch_add(1, std::memory_order_relaxed), 0);
+  seed_stream(ctx.rng, seed, call_index, 0);
   alignas(16) unsigned char ret[8 + 16 * ir::kMaxKernelRank] = {};
-  std::int32_t status = spec->entry(&ctx, const_cast<void* const*>(ptrs.data()), ret);
-  if (status != 0) throw_kernel_error(*f.module, ctx);
-  return result_value(spec->result, ret, call, args, n);
+  std::int32_t status = entry(&ctx, const_cast<void* const*>(ptrs.data()), ret);
+  if (status != 0) throw_kernel_error(source, ctx);
+  return result_value(result, ret, call, args, n);
 }
 
 void Function::compile(std::string_view signature) const {
-  std::vector<ir::KType> key = parse_signature(signature);
+  std::vector<ir::KType> key = ir::parse_signature(signature);
   s_->find_or_compile(key);
 }
 
@@ -473,8 +452,8 @@ void Module::seed(std::uint64_t seed) {
 
 Module make_module(codegen::Jit& jit, ThreadPool& pool, std::string_view source, ModuleOptions options) {
   auto state = std::make_shared<Module::State>(jit, pool, std::move(options));
-  state->source = make_source(state->options.name, std::string(source));
-  state->ast = parse_module(*state->source);
+  state->src = make_source(state->options.name, std::string(source));
+  state->ast = parse_module(*state->src);
   state->seed = state->options.seed;
   for (const ast::FunctionDef& def : state->ast.functions) {
     auto f = std::make_shared<Function::State>();

@@ -1,16 +1,43 @@
-// How a Runtime makes a Module: the module shares the runtime's JIT and threads.
+// How a Runtime makes a Module (the module shares the runtime's JIT and threads), and the call of
+// a compiled kernel entry that JIT and AOT kernels share.
 #pragma once
 
 #include <jitexpr/Module.h>
 
 #include "codegen/Compiler.h"
+#include "frontend/Source.h"
+#include "frontend/Stmt.h"
+#include "ir/KType.h"
 #include "runtime/Parallel.h"
+#include "runtime/helpers/KernelContext.h"
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace jitexpr {
 
 // Parses `source` (SyntaxError); compiles nothing until a first call.
 Module make_module(codegen::Jit& jit, ThreadPool& pool, std::string_view source, ModuleOptions options);
+
+// A kernel entry (codegen/EmitKernel.h): int32_t(jx_context*, void* const* args, void* ret).
+using KernelEntry = std::int32_t (*)(jx_context*, void* const*, void*);
+
+// Where a kernel's errors point: its module's source and syntax tree.
+struct KernelSource {
+  virtual ~KernelSource() = default;
+  virtual const Source& source() const = 0;
+  virtual const ast::Module& module() const = 0;
+};
+
+// Calls `entry` with `args` of types `key` (which the entry must run), in a call context with the
+// pool's threads and the random stream (seed, call_index); returns the result of type `result`,
+// or throws the error the kernel raised, located in `source`.
+Value run_entry(KernelEntry entry, const ir::KType& result, const Arg* args, std::size_t n, const ir::KType* key,
+                ThreadPool& pool, const KernelSource& source, std::uint64_t seed, std::uint64_t call_index);
+
+// The type of argument i of a call of `fn`, as dispatch sees it (TypeError for what kernels do
+// not take).
+ir::KType arg_type(const Arg& a, std::size_t i, const std::string& fn);
 
 }  // namespace jitexpr

@@ -1,5 +1,8 @@
-// Evaluates 2*a + sin(b) through the installed jitexpr library and checks it against a loop.
+// Evaluates 2*a + sin(b) through the installed jitexpr library, and calls a kernel compiled
+// ahead of time (saxpy.py, by jitexpr_add_kernels), checking both against loops.
 #include <jitexpr/jitexpr.h>
+
+#include "saxpy.h"
 
 #include <cmath>
 #include <cstdio>
@@ -29,6 +32,14 @@ int main() {
   } catch (const jitexpr::SyntaxError& e) {
     std::printf("embed: errors arrive as exceptions:\n%s\n", e.what());
   }
-  std::printf("embed: 2*a + sin(b) over %lld elements through the installed package: ok\n", static_cast<long long>(n));
+  jitexpr::Array s = saxpy::saxpy(0.5, a, r).array();
+  for (std::int64_t i = 0; i < n; ++i) {
+    if (s.data<double>()[i] != 0.5 * static_cast<double>(i) + out[i]) {
+      std::printf("embed: AOT saxpy mismatch at %lld\n", static_cast<long long>(i));
+      return 1;
+    }
+  }
+  std::printf("embed: 2*a + sin(b) over %lld elements through the installed package, and an AOT kernel: ok\n",
+              static_cast<long long>(n));
   return 0;
 }

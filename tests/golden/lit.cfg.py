@@ -8,6 +8,7 @@ config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.jitexpr_obj_root, "tests", "golden")
+config.substitutions.append(("%jitexpr-aot", config.jitexpr_aot))
 config.substitutions.append(("%jitexpr", config.jitexpr_tool))
 config.substitutions.append(("%python", config.jitexpr_python))
 config.substitutions.append(("%expect_exit", config.jitexpr_python + " " + os.path.join(os.path.dirname(__file__), "expect_exit.py")))
