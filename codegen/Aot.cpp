@@ -50,7 +50,7 @@ std::string compile_object(const std::vector<AotKernel>& kernels, const std::str
   internalize_helpers(*m, keep);
   assert(!llvm::verifyModule(*m, &llvm::errs()) && "generated IR is valid");
   m->setDataLayout(tm->createDataLayout());
-  optimize_module(*m, *tm, options.opt_level);
+  optimize_module(*m, *tm, options.opt_level, /*slp=*/false);
 
   llvm::SmallVector<char, 0> bytes;
   llvm::raw_svector_ostream os(bytes);

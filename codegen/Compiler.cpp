@@ -105,7 +105,7 @@ struct Jit::Impl {
     std::lock_guard<std::mutex> lock(tm_mutex);
     llvm::TargetMachine& tm = target_machine(o.opt_level);
     m->setDataLayout(tm.createDataLayout());
-    optimize_module(*m, tm, o.opt_level);
+    optimize_module(*m, tm, o.opt_level, /*slp=*/!std::is_same_v<P, ir::KProgram>);
     return m;
   }
 

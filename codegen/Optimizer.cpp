@@ -8,12 +8,12 @@
 
 namespace jitexpr::codegen {
 
-void optimize_module(llvm::Module& m, llvm::TargetMachine& tm, int opt_level) {
+void optimize_module(llvm::Module& m, llvm::TargetMachine& tm, int opt_level, bool slp) {
   std::unique_ptr<llvm::TargetLibraryInfoImpl> tlii = make_library_info();
 
   llvm::PipelineTuningOptions pto;
   pto.LoopVectorization = opt_level >= 2;
-  pto.SLPVectorization = opt_level >= 2;
+  pto.SLPVectorization = opt_level >= 2 && slp;
   pto.LoopInterleaving = opt_level >= 2;
   pto.LoopUnrolling = opt_level >= 2;
 

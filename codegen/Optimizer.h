@@ -7,6 +7,10 @@
 
 namespace jitexpr::codegen {
 
-void optimize_module(llvm::Module& m, llvm::TargetMachine& tm, int opt_level);
+// `slp`: the SLP vectorizer, which packs independent scalar operations into vector registers. It
+// pays for straight-line array code; in kernels it packs the real and imaginary parts of complex
+// recurrences (z = z*z + c) into one register and puts shuffles on the loop-carried chain, which
+// made the Julia kernel 1.47x slower (docs/performance.md), so kernels run without it.
+void optimize_module(llvm::Module& m, llvm::TargetMachine& tm, int opt_level, bool slp = true);
 
 }  // namespace jitexpr::codegen

@@ -362,14 +362,18 @@ Value run_entry(KernelEntry entry, const ir::KType& result, const Arg* args, std
   // The arguments in their memory forms: scalars in place, arrays as descriptors.
   CallBuffer<std::int64_t, kInlineArgs * (1 + 2 * ir::kMaxKernelRank)> descriptors(words);
   CallBuffer<const void*, kInlineArgs> ptrs(n);
-  CallBuffer<std::complex<double>, kInlineArgs> zero_d(n);
+  // 0-d arrays pass as scalars: their values are copied here (raw bytes, nothing to construct).
+  struct alignas(16) ScalarSlot {
+    unsigned char bytes[16];
+  };
+  CallBuffer<ScalarSlot, kInlineArgs> zero_d(n);
   std::size_t w = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const Array* a = args[i].array();
     if (!a) {
       ptrs.data()[i] = args[i].scalar_data();
     } else if (a->ndim() == 0) {
-      std::memcpy(&zero_d.data()[i], a->raw_data(), std::min<std::size_t>(a->itemsize(), sizeof(std::complex<double>)));
+      std::memcpy(zero_d.data()[i].bytes, a->raw_data(), std::min<std::size_t>(a->itemsize(), 16));
       ptrs.data()[i] = &zero_d.data()[i];
     } else {
       std::int64_t* d = descriptors.data() + w;
