@@ -137,7 +137,7 @@ def main():
     for case in args.cases.split(","):
         for n in SIZES[case]:
             for th in THREADS:
-                context, cpp = benchutil.run_bench(args.bench, f"^({'|'.join(CPP_VARIANTS)})/{case}/{th}/{n}$",
+                context, cpp = benchutil.run_bench(args.bench, f"^({'|'.join(CPP_VARIANTS)})/{case}/{th}/{n}/",
                                                    args.repetitions, args.min_time)
                 for e in cpp.values():
                     e["label"] == CASES[case][0] or sys.exit(f"parallel.py: bench_parallel times {e['label']!r}")
