@@ -22,7 +22,10 @@ int main(int argc, char** argv) {
   std::ifstream in(argv[1]);
   std::stringstream ss;
   ss << in.rdbuf();
-  Runtime rt({.num_threads = 1});
+  RuntimeOptions options;
+  options.disk_cache = false;
+  options.num_threads = 1;
+  Runtime rt(options);
   const char* stencil = R"(
 def smooth(a: float64[:, :], out: float64[:, :], steps: int64):
     n, m = a.shape
