@@ -237,6 +237,8 @@ struct Runtime::Impl {
                 fmt::format("operands could not be broadcast together with shapes {}", fmt::join(all, " ")));
       }
     }
+    // A result whose element count overflows int64 is refused before any stride is computed.
+    shape_size(result_shape);
     int rank = static_cast<int>(result_shape.size());
     bool axis_ok = true;
     if (parsed.reduction && parsed.axis) {
