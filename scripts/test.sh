@@ -29,7 +29,7 @@ build/embed/embed
 
 echo "== build: debug-asan-ubsan"
 cmake --preset debug-asan-ubsan > /dev/null
-cmake --build --preset debug-asan-ubsan -j "$jobs" --target jitexpr_unit_tests jitexpr_tool
+cmake --build --preset debug-asan-ubsan -j "$jobs" --target jitexpr_unit_tests jitexpr_tool jitexpr_aot jitexpr_aot_host
 
 echo "== test: debug-asan-ubsan (unit and golden)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
