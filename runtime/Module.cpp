@@ -106,6 +106,8 @@ struct Module::State : KernelSource {
   const Source& source() const override { return *src; }
   const ast::Module& module() const override { return ast; }
 
+  std::shared_ptr<codegen::Jit> jit_owner;  // kept alive by the module: it may outlive its Runtime
+  std::shared_ptr<ThreadPool> pool_owner;
   codegen::Jit& jit;
   ThreadPool& pool;
   ModuleOptions options;
@@ -115,7 +117,8 @@ struct Module::State : KernelSource {
   std::atomic<std::uint64_t> calls{0};
   std::vector<std::shared_ptr<Function::State>> functions;
 
-  State(codegen::Jit& j, ThreadPool& p, ModuleOptions o) : jit(j), pool(p), options(std::move(o)) {}
+  State(std::shared_ptr<codegen::Jit> j, std::shared_ptr<ThreadPool> p, ModuleOptions o)
+      : jit_owner(std::move(j)), pool_owner(std::move(p)), jit(*jit_owner), pool(*pool_owner), options(std::move(o)) {}
 };
 
 struct Function::State {
@@ -454,8 +457,9 @@ void Module::seed(std::uint64_t seed) {
   s_->calls.store(0);
 }
 
-Module make_module(codegen::Jit& jit, ThreadPool& pool, std::string_view source, ModuleOptions options) {
-  auto state = std::make_shared<Module::State>(jit, pool, std::move(options));
+Module make_module(std::shared_ptr<codegen::Jit> jit, std::shared_ptr<ThreadPool> pool, std::string_view source,
+                   ModuleOptions options) {
+  auto state = std::make_shared<Module::State>(std::move(jit), std::move(pool), std::move(options));
   state->src = make_source(state->options.name, std::string(source));
   state->ast = parse_module(*state->src);
   state->seed = state->options.seed;

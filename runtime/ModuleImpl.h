@@ -12,13 +12,15 @@
 #include "runtime/helpers/KernelContext.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 namespace jitexpr {
 
 // Parses `source` (SyntaxError); compiles nothing until a first call.
-Module make_module(codegen::Jit& jit, ThreadPool& pool, std::string_view source, ModuleOptions options);
+Module make_module(std::shared_ptr<codegen::Jit> jit, std::shared_ptr<ThreadPool> pool, std::string_view source,
+                   ModuleOptions options);
 
 // A kernel entry (codegen/EmitKernel.h): int32_t(jx_context*, void* const* args, void* ret).
 using KernelEntry = std::int32_t (*)(jx_context*, void* const*, void*);

@@ -160,7 +160,9 @@ Array new_result(DType dtype, const Shape& shape, const std::vector<int>& order)
 }  // namespace
 
 struct Runtime::Impl {
-  explicit Impl(RuntimeOptions o) : pool(o.num_threads), options(o), cache(o.max_cache_entries) {
+  explicit Impl(RuntimeOptions o)
+      : pool_owner(std::make_shared<ThreadPool>(o.num_threads)), pool(*pool_owner), options(o),
+        cache(o.max_cache_entries) {
     if (options.disk_cache.value_or(DiskCache::enabled_by_environment())) {
       disk = std::make_unique<DiskCache>(options.cache_dir.empty() ? DiskCache::default_dir() : options.cache_dir,
                                          options.disk_cache_max_bytes);
@@ -170,13 +172,17 @@ struct Runtime::Impl {
     }
   }
 
-  ThreadPool pool;
+  // The thread pool and the JIT are shared with the Modules this runtime makes, so that a Module
+  // that outlives its Runtime still works and frees its code safely.
+  std::shared_ptr<ThreadPool> pool_owner;
+  ThreadPool& pool;
   std::unique_ptr<DiskCache> disk;
   std::string disk_suffix;
   std::atomic<std::uint64_t> disk_hits{0}, disk_misses{0};
 
   RuntimeOptions options;
-  codegen::Jit jit;
+  std::shared_ptr<codegen::Jit> jit_owner = std::make_shared<codegen::Jit>();
+  codegen::Jit& jit = *jit_owner;
   CodeCache<Compiled> cache;
   std::mutex parse_mutex;
   std::unordered_map<std::string, std::shared_ptr<const Parsed>> parsed_exprs;
@@ -480,7 +486,7 @@ Runtime::~Runtime() = default;
 void Runtime::set_interrupt_flag(const std::atomic<bool>* flag) { impl_->pool.set_interrupt_flag(flag); }
 
 Module Runtime::compile_module(std::string_view source, ModuleOptions options) {
-  return make_module(impl_->jit, impl_->pool, source, std::move(options));
+  return make_module(impl_->jit_owner, impl_->pool_owner, source, std::move(options));
 }
 
 Array Runtime::evaluate(std::string_view expr, const Bindings& bindings) { return impl_->evaluate(expr, bindings, nullptr); }

@@ -4,7 +4,8 @@
 //   jitexpr::Module m = rt.compile_module(source);        // parsed now, nothing compiled yet
 //   jitexpr::Value v = m("calculate_z")(300, zs, cs, out); // specialized at its first call
 //
-// A Module refers to the Runtime that made it (its JIT, its threads): the Runtime must outlive it.
+// A Module shares the JIT and the threads of the Runtime that made it and keeps them alive: it may
+// outlive the Runtime.
 // Calls are thread-safe; concurrent first calls of one specialization compile it once.
 #pragma once
 

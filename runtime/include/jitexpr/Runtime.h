@@ -90,7 +90,8 @@ class Runtime {
   Array evaluate(std::string_view expr, const Bindings& bindings, Array out, EvaluateOptions options = {});
 
   // A module of kernels (`def`s in the kernel language, docs/language.md): parsed now (SyntaxError),
-  // each function compiled for the argument types of its first call. This Runtime must outlive it.
+  // each function compiled for the argument types of its first call. The module keeps this
+  // runtime's JIT and threads alive, so it may outlive the Runtime.
   Module compile_module(std::string_view source, ModuleOptions options = {});
 
   // The typed IR, LLVM IR (optimized) or assembly of the expression's specialization for these
