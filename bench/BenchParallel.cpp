@@ -7,8 +7,11 @@
 //                made with RuntimeOptions::num_threads = <threads>
 //   jitexpr_new  Runtime::evaluate(expr, bindings), a fresh result per call
 // Cases: `triad` is STREAM's triad, out = a + 2.5*b: the cpp variant measures the bandwidth that
-// jitexpr's triad is compared with; `arith` is 2*a + 3*b**2 > c into a bool array. The label is the
-// expression text. The compile happens before timing. Times are wall-clock (UseRealTime): the
+// jitexpr's triad is compared with; `arith` is 2*a + 3*b**2 > c into a bool array; `add`,
+// `compare`, `power` and `transcendental` are the four expressions of bench_expressions (the same
+// hand-written loops, here split over the team); `sumprod` is sum(a*b), a reduction to a 0-d
+// result, timed for jitexpr_new only (no hand-written loop: its check is a serial long-double sum).
+// The label is the expression text. The compile happens before timing. Times are wall-clock (UseRealTime): the
 // work runs on several threads.
 #include "Agreement.h"
 #include "HandWritten.h"
@@ -26,6 +29,7 @@
 #include <random>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace {
 
@@ -70,16 +74,32 @@ void hand_triad_of(const Inputs& in, Array& out, std::int64_t begin, std::int64_
   hand_triad(in.a.data<double>(), in.b.data<double>(), out.data<double>(), begin, end);
 }
 
+// The single-threaded loops of HandWritten.cpp over [begin, end).
+template <void (*F)(const double*, const double*, double*, std::int64_t)>
+void hand_range(const Inputs& in, Array& out, std::int64_t begin, std::int64_t end) {
+  F(in.a.data<double>() + begin, in.b.data<double>() + begin, out.data<double>() + begin, end - begin);
+}
+void hand_compare_of(const Inputs& in, Array& out, std::int64_t begin, std::int64_t end) {
+  hand_compare(in.a.data<double>() + begin, in.b.data<double>() + begin, out.data<bool>() + begin, end - begin);
+}
+
 struct Case {
   const char* id;
   const char* expr;
   DType out;
   std::int64_t bytes_per_element;  // read and written, as STREAM counts them
-  void (*hand)(const Inputs&, Array&, std::int64_t, std::int64_t);
+  void (*hand)(const Inputs&, Array&, std::int64_t, std::int64_t);  // null for the reduction
 };
 
 const Case kTriad{"triad", "a + 2.5*b", DType::Float64, 24, hand_triad_of};
 const Case kArith{"arith", "2*a + 3*b**2 > c", DType::Bool, 25, hand_arith};
+const Case kExpressions[] = {
+    {"add", "2*a+3*b", DType::Float64, 24, hand_range<hand_add>},
+    {"compare", "a*b-4.1*a > 2.5*b", DType::Bool, 17, hand_compare_of},
+    {"power", "2*a + b**10", DType::Float64, 24, hand_range<hand_power>},
+    {"transcendental", "sin(a) + arcsinh(a/b)", DType::Float64, 24, hand_range<hand_transcendental>},
+};
+const Case kSumProd{"sumprod", "sum(a*b)", DType::Float64, 16, nullptr};
 
 jitexpr::Runtime& runtime(int threads) {
   static std::map<int, std::unique_ptr<jitexpr::Runtime>> runtimes;
@@ -140,7 +160,9 @@ bool check_agreement() {
   bool ok = true;
   const std::int64_t n = 100'000;
   const Inputs& in = inputs(n);
-  for (const Case* c : {&kTriad, &kArith}) {
+  std::vector<const Case*> cases{&kTriad, &kArith};
+  for (const Case& c : kExpressions) cases.push_back(&c);
+  for (const Case* c : cases) {
     Array want = Array::empty(c->out, {n});
     c->hand(in, want, 0, n);
     for (int threads : kThreads) {
@@ -152,6 +174,20 @@ bool check_agreement() {
       }
     }
   }
+  // sum(a*b) in another order than the serial one: agreement to rounding of the sum of |a*b|.
+  long double want = 0, scale = 0;
+  const double *a = in.a.data<double>(), *b = in.b.data<double>();
+  for (std::int64_t i = 0; i < n; ++i) {
+    want += static_cast<long double>(a[i]) * b[i];
+    scale += std::fabs(static_cast<long double>(a[i]) * b[i]);
+  }
+  for (int threads : kThreads) {
+    Array got = runtime(threads).evaluate(kSumProd.expr, bindings_for(in));
+    if (got.size() != 1 || std::fabs(got.flat_as_double(0) - static_cast<double>(want)) > 1e-13 * static_cast<double>(scale)) {
+      std::fprintf(stderr, "bench_parallel: %s on %d threads differs from a serial sum\n", kSumProd.expr, threads);
+      ok = false;
+    }
+  }
   return ok;
 }
 
@@ -160,8 +196,10 @@ void register_case(const Case& c, const std::int64_t* sizes, std::size_t count, 
     for (std::size_t i = 0; i < count; ++i) {
       std::int64_t n = sizes[i];
       std::string suffix = "/" + std::string(c.id) + "/" + std::to_string(threads) + "/" + std::to_string(n);
-      benchmark::RegisterBenchmark(("cpp" + suffix).c_str(), bm_cpp, c, threads, n)->UseRealTime();
-      benchmark::RegisterBenchmark(("jitexpr_out" + suffix).c_str(), bm_jitexpr, c, threads, n, true)->UseRealTime();
+      if (c.hand) {
+        benchmark::RegisterBenchmark(("cpp" + suffix).c_str(), bm_cpp, c, threads, n)->UseRealTime();
+        benchmark::RegisterBenchmark(("jitexpr_out" + suffix).c_str(), bm_jitexpr, c, threads, n, true)->UseRealTime();
+      }
       if (with_new) {
         benchmark::RegisterBenchmark(("jitexpr_new" + suffix).c_str(), bm_jitexpr, c, threads, n, false)->UseRealTime();
       }
@@ -177,6 +215,8 @@ int main(int argc, char** argv) {
   if (!check_agreement()) return 1;
   register_case(kTriad, kTriadSizes, std::size(kTriadSizes), false);
   register_case(kArith, kArithSizes, std::size(kArithSizes), true);
+  for (const Case& c : kExpressions) register_case(c, kArithSizes, std::size(kArithSizes), true);
+  register_case(kSumProd, kArithSizes, std::size(kArithSizes), true);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;
