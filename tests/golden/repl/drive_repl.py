@@ -40,13 +40,24 @@ def screen():
 
 
 def wait_for(text, count=1, timeout=30):
+    wait_for_screen(lambda s: s.count(text) >= count, f"{count} x {text!r}", timeout)
+
+
+def wait_prompt():
+    """Waits until the REPL shows a fresh prompt: only then is the terminal in libedit's raw mode.
+    A Ctrl-D sent a moment earlier, while the tty is still cooked, is an end-of-file that nobody
+    reads and is lost."""
+    wait_for_screen(lambda s: s.rstrip().endswith(">>>"), "a fresh '>>> ' prompt")
+
+
+def wait_for_screen(ready, what, timeout=30):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if screen().count(text) >= count:
+        if ready(screen()):
             return
         time.sleep(0.05)
     sys.stdout.write(screen())
-    sys.exit(f"drive_repl: timed out waiting for {count} x {text!r}")
+    sys.exit(f"drive_repl: timed out waiting for {what}")
 
 
 def keys(*k):
@@ -110,6 +121,7 @@ try:
     wait_for("KeyboardInterrupt", 2)
     keys("1 + 1", "Enter")
     wait_for("\n2\n")
+    wait_prompt()
     keys("C-d")
     wait_for("EXITED 0")
     first = screen()
@@ -120,6 +132,7 @@ try:
     wait_for(">>> 1 + 1")
     keys("Enter")
     wait_for("\n2\n")
+    wait_prompt()
     keys("C-d")
     wait_for("EXITED 0")
     second = screen()
