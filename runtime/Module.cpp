@@ -108,6 +108,7 @@ struct Module::State : KernelSource {
 
   std::shared_ptr<codegen::Jit> jit_owner;  // kept alive by the module: it may outlive its Runtime
   std::shared_ptr<ThreadPool> pool_owner;
+  std::shared_ptr<CodeStore> disk;  // the Runtime's disk cache, or null
   codegen::Jit& jit;
   ThreadPool& pool;
   ModuleOptions options;
@@ -117,8 +118,9 @@ struct Module::State : KernelSource {
   std::atomic<std::uint64_t> calls{0};
   std::vector<std::shared_ptr<Function::State>> functions;
 
-  State(std::shared_ptr<codegen::Jit> j, std::shared_ptr<ThreadPool> p, ModuleOptions o)
-      : jit_owner(std::move(j)), pool_owner(std::move(p)), jit(*jit_owner), pool(*pool_owner), options(std::move(o)) {}
+  State(std::shared_ptr<codegen::Jit> j, std::shared_ptr<ThreadPool> p, std::shared_ptr<CodeStore> d, ModuleOptions o)
+      : jit_owner(std::move(j)), pool_owner(std::move(p)), disk(std::move(d)), jit(*jit_owner), pool(*pool_owner),
+        options(std::move(o)) {}
 };
 
 struct Function::State {
@@ -309,11 +311,25 @@ std::shared_ptr<const Specialization> Function::State::find_or_compile(const std
   for (const auto& s : specs) {
     if (runs_key(s->key, key.data(), key.size())) return s;
   }
-  ir::KProgram p = infer(key);
+  ir::KProgram p = infer(key);  // type errors are reported whether or not the code is on disk
   auto spec = std::make_shared<Specialization>();
   spec->key = key;
   spec->result = p.entry().result;
-  spec->code = module->jit.compile(p, compile_options(module->options));
+  codegen::CompileOptions options = compile_options(module->options);
+  std::string disk_key;
+  if (module->disk) {
+    // The code depends on the module's whole text (a callee, a line number in an error), the
+    // function, its argument types and the options that reach codegen.
+    disk_key = fmt::format("kernel|{}|opt{}|boundscheck{}|{}|", name, options.opt_level, options.boundscheck ? 1 : 0,
+                           module->options.name);
+    for (const ir::KType& t : key) disk_key += t.str() + ";";
+    disk_key += "|" + module->src->text;
+    spec->code = module->disk->load(module->jit, disk_key);
+  }
+  if (!spec->code) {
+    spec->code = module->jit.compile(p, options);
+    if (module->disk) module->disk->store(disk_key, *spec->code);
+  }
   spec->entry = reinterpret_cast<KernelEntry>(spec->code->entry());
   specs.push_back(spec);
   return spec;
@@ -457,9 +473,9 @@ void Module::seed(std::uint64_t seed) {
   s_->calls.store(0);
 }
 
-Module make_module(std::shared_ptr<codegen::Jit> jit, std::shared_ptr<ThreadPool> pool, std::string_view source,
-                   ModuleOptions options) {
-  auto state = std::make_shared<Module::State>(std::move(jit), std::move(pool), std::move(options));
+Module make_module(std::shared_ptr<codegen::Jit> jit, std::shared_ptr<ThreadPool> pool, std::shared_ptr<CodeStore> disk,
+                   std::string_view source, ModuleOptions options) {
+  auto state = std::make_shared<Module::State>(std::move(jit), std::move(pool), std::move(disk), std::move(options));
   state->src = make_source(state->options.name, std::string(source));
   state->ast = parse_module(*state->src);
   state->seed = state->options.seed;

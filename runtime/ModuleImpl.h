@@ -8,6 +8,7 @@
 #include "frontend/Source.h"
 #include "frontend/Stmt.h"
 #include "ir/KType.h"
+#include "runtime/CodeStore.h"
 #include "runtime/Parallel.h"
 #include "runtime/helpers/KernelContext.h"
 
@@ -18,9 +19,10 @@
 
 namespace jitexpr {
 
-// Parses `source` (SyntaxError); compiles nothing until a first call.
-Module make_module(std::shared_ptr<codegen::Jit> jit, std::shared_ptr<ThreadPool> pool, std::string_view source,
-                   ModuleOptions options);
+// Parses `source` (SyntaxError); compiles nothing until a first call. Each specialization is
+// looked up in `disk` (when not null) before it is compiled, and stored there after.
+Module make_module(std::shared_ptr<codegen::Jit> jit, std::shared_ptr<ThreadPool> pool, std::shared_ptr<CodeStore> disk,
+                   std::string_view source, ModuleOptions options);
 
 // A kernel entry (codegen/EmitKernel.h): int32_t(jx_context*, void* const* args, void* ret).
 using KernelEntry = std::int32_t (*)(jx_context*, void* const*, void*);

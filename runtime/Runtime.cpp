@@ -12,7 +12,7 @@
 #include "ir/Passes.h"
 #include "ir/Printer.h"
 #include "runtime/CodeCache.h"
-#include "runtime/DiskCache.h"
+#include "runtime/CodeStore.h"
 #include "runtime/Executor.h"
 #include "runtime/ModuleImpl.h"
 #include "runtime/Parallel.h"
@@ -164,11 +164,12 @@ struct Runtime::Impl {
       : pool_owner(std::make_shared<ThreadPool>(o.num_threads)), pool(*pool_owner), options(o),
         cache(o.max_cache_entries) {
     if (options.disk_cache.value_or(DiskCache::enabled_by_environment())) {
-      disk = std::make_unique<DiskCache>(options.cache_dir.empty() ? DiskCache::default_dir() : options.cache_dir,
-                                         options.disk_cache_max_bytes);
       // What an object on disk depends on besides its key: this very build of the library (any
       // change to codegen or to the type rules must never reuse an old object) and the machine.
-      disk_suffix = "|jitexpr " JITEXPR_VERSION "|" + library_build_id() + "|" + codegen::target_fingerprint();
+      disk = std::make_shared<CodeStore>(options.cache_dir.empty() ? DiskCache::default_dir() : options.cache_dir,
+                                         options.disk_cache_max_bytes,
+                                         "|jitexpr " JITEXPR_VERSION "|" + library_build_id() + "|" +
+                                             codegen::target_fingerprint());
     }
   }
 
@@ -176,9 +177,7 @@ struct Runtime::Impl {
   // that outlives its Runtime still works and frees its code safely.
   std::shared_ptr<ThreadPool> pool_owner;
   ThreadPool& pool;
-  std::unique_ptr<DiskCache> disk;
-  std::string disk_suffix;
-  std::atomic<std::uint64_t> disk_hits{0}, disk_misses{0};
+  std::shared_ptr<CodeStore> disk;  // null when the disk cache is off; shared with the Modules
 
   RuntimeOptions options;
   std::shared_ptr<codegen::Jit> jit_owner = std::make_shared<codegen::Jit>();
@@ -342,26 +341,19 @@ struct Runtime::Impl {
       stats.infer_ms = ms_since(t0);
       // The typed program is part of the disk key too: the object must match the types the
       // executor will use for it.
-      std::string disk_key = disk ? prep.key + "|" + ir::print_program(c->program) + disk_suffix : std::string();
+      std::string disk_key = disk ? prep.key + "|" + ir::print_program(c->program) : std::string();
       if (disk) {
         auto t1 = std::chrono::steady_clock::now();
-        if (std::optional<std::string> object = disk->load(disk_key)) {
-          try {
-            c->kernel = jit.load(*object);
-            disk_hits.fetch_add(1);
-            stats.from_disk = true;
-            stats.codegen_ms = ms_since(t1);
-            return std::shared_ptr<const Compiled>(std::move(c));
-          } catch (const std::runtime_error&) {
-            disk->remove(disk_key);  // intact on disk but does not link here: recompile
-          }
+        if ((c->kernel = disk->load(jit, disk_key))) {
+          stats.from_disk = true;
+          stats.codegen_ms = ms_since(t1);
+          return std::shared_ptr<const Compiled>(std::move(c));
         }
-        disk_misses.fetch_add(1);
       }
       c->kernel = jit.compile(c->program, {options.opt_level});
       stats.optimize_ms = c->kernel->timings().optimize_ms;
       stats.codegen_ms = c->kernel->timings().codegen_ms;
-      if (disk) disk->store(disk_key, c->kernel->object());
+      if (disk) disk->store(disk_key, *c->kernel);
       return std::shared_ptr<const Compiled>(std::move(c));
     });
   }
@@ -486,7 +478,7 @@ Runtime::~Runtime() = default;
 void Runtime::set_interrupt_flag(const std::atomic<bool>* flag) { impl_->pool.set_interrupt_flag(flag); }
 
 Module Runtime::compile_module(std::string_view source, ModuleOptions options) {
-  return make_module(impl_->jit_owner, impl_->pool_owner, source, std::move(options));
+  return make_module(impl_->jit_owner, impl_->pool_owner, impl_->disk, source, std::move(options));
 }
 
 Array Runtime::evaluate(std::string_view expr, const Bindings& bindings) { return impl_->evaluate(expr, bindings, nullptr); }
@@ -525,20 +517,20 @@ RuntimeStats Runtime::stats() const {
     fast_hits += n;
   });
   s.hits += fast_hits;
-  if (const DiskCache* disk = impl_->disk.get()) {
-    DiskCacheInfo info = disk->info();
+  if (const CodeStore* disk = impl_->disk.get()) {
+    DiskCacheInfo info = disk->cache().info();
     s.disk_enabled = true;
     s.disk_dir = info.dir;
     s.disk_entries = info.entries;
     s.disk_bytes = info.bytes;
-    s.disk_hits = impl_->disk_hits.load();
-    s.disk_misses = impl_->disk_misses.load();
-    s.disk_errors = disk->errors();
+    s.disk_hits = disk->hits();
+    s.disk_misses = disk->misses();
+    s.disk_errors = disk->cache().errors();
   }
   return s;
 }
 
-std::uint64_t Runtime::clear_disk_cache() { return impl_->disk ? impl_->disk->clear() : 0; }
+std::uint64_t Runtime::clear_disk_cache() { return impl_->disk ? impl_->disk->cache().clear() : 0; }
 
 void Runtime::clear_cache() { impl_->cache.clear(); }
 

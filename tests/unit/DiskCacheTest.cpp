@@ -217,3 +217,80 @@ TEST_F(DiskCacheTest, ConcurrentProcessesCompilingTheSameKeys) {
 }
 
 }  // namespace
+
+// Kernel specializations go through the same disk cache: a second runtime (a stand-in for a
+// second process) links them from disk, with their results and their errors' positions intact.
+class KernelDiskCacheTest : public DiskCacheTest {
+ protected:
+  static constexpr const char* kSource =
+      "def total(a):\n"
+      "    s = 0.0\n"
+      "    for i in range(len(a)):\n"
+      "        s += a[i] * 2.0\n"
+      "    return s\n"
+      "\n"
+      "def at(a, i):\n"
+      "    return a[i]\n";
+
+  // Calls total(0, 1, 2, 3) in a fresh runtime; returns its stats.
+  RuntimeStats call_total(const std::string& source = kSource, double want = 12.0) {
+    Runtime rt(options());
+    Module m = rt.compile_module(source);
+    EXPECT_EQ(m("total")(Array::arange(4, DType::Float64)).as<double>(), want);
+    return rt.stats();
+  }
+};
+
+TEST_F(KernelDiskCacheTest, SecondRuntimeLinksTheKernelFromDisk) {
+  RuntimeStats first = call_total();
+  EXPECT_EQ(first.disk_hits, 0u);
+  EXPECT_EQ(first.disk_misses, 1u);
+  ASSERT_EQ(entries().size(), 1u);
+  RuntimeStats second = call_total();
+  EXPECT_EQ(second.disk_hits, 1u);
+  EXPECT_EQ(second.disk_misses, 0u);
+}
+
+TEST_F(KernelDiskCacheTest, OtherArgumentTypesAndOtherSourceAreMisses) {
+  call_total();
+  {
+    Runtime rt(options());
+    Module m = rt.compile_module(kSource);
+    EXPECT_EQ(m("total")(Array::arange(4, DType::Int64)).as<double>(), 12.0);  // int64[:], not float64[:]
+    EXPECT_EQ(rt.stats().disk_hits, 0u);
+  }
+  // The same function in a module whose text differs: never the old code.
+  std::string changed = kSource;
+  changed.replace(changed.find("2.0"), 3, "3.0");
+  RuntimeStats s = call_total(changed, 18.0);
+  EXPECT_EQ(s.disk_hits, 0u);
+  EXPECT_EQ(entries().size(), 3u);
+}
+
+TEST_F(KernelDiskCacheTest, ErrorsOfAKernelFromDiskKeepTheirPositions) {
+  for (int run = 0; run < 2; ++run) {
+    Runtime rt(options());
+    Module m = rt.compile_module(kSource);
+    try {
+      m("at")(Array::arange(3, DType::Float64), 5);
+      ADD_FAILURE() << "no IndexError";
+    } catch (const IndexError& e) {
+      EXPECT_NE(std::string(e.what()).find(":8:"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("index 5"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(rt.stats().disk_hits, run == 0 ? 0u : 1u);
+  }
+}
+
+TEST_F(KernelDiskCacheTest, DamagedKernelEntryIsRecompiled) {
+  call_total();
+  std::vector<fs::path> files = entries();
+  ASSERT_EQ(files.size(), 1u);
+  std::string d = read(files[0]);
+  d[d.size() - 64] ^= 0x21;
+  write(files[0], d);
+  RuntimeStats s = call_total();
+  EXPECT_EQ(s.disk_hits, 0u);
+  EXPECT_EQ(s.disk_errors, 1u);
+  EXPECT_EQ(call_total().disk_hits, 1u);
+}

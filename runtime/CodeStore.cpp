@@ -1,0 +1,27 @@
+#include "runtime/CodeStore.h"
+
+#include <optional>
+#include <stdexcept>
+
+namespace jitexpr {
+
+std::unique_ptr<codegen::CompiledKernel> CodeStore::load(codegen::Jit& jit, const std::string& key) {
+  std::string full_key = key + suffix_;
+  if (std::optional<std::string> object = cache_.load(full_key)) {
+    try {
+      std::unique_ptr<codegen::CompiledKernel> code = jit.load(*object);
+      hits_.fetch_add(1);
+      return code;
+    } catch (const std::runtime_error&) {
+      cache_.remove(full_key);  // intact on disk but does not link here: recompile
+    }
+  }
+  misses_.fetch_add(1);
+  return nullptr;
+}
+
+void CodeStore::store(const std::string& key, const codegen::CompiledKernel& code) {
+  cache_.store(key + suffix_, code.object());
+}
+
+}  // namespace jitexpr
