@@ -44,10 +44,10 @@ def wait_for(text, count=1, timeout=30):
 
 
 def wait_prompt():
-    """Waits until the REPL shows a fresh prompt: only then is the terminal in libedit's raw mode.
-    A Ctrl-D sent a moment earlier, while the tty is still cooked, is an end-of-file that nobody
-    reads and is lost."""
-    wait_for_screen(lambda s: s.rstrip().endswith(">>>"), "a fresh '>>> ' prompt")
+    """Waits until the REPL shows a fresh prompt (`>>> ` or `... `): only then is the terminal in
+    libedit's raw mode. Keys sent a moment earlier, while the tty is still cooked, are echoed by
+    the tty and again by libedit, and a Ctrl-D is an end-of-file that nobody reads."""
+    wait_for_screen(lambda s: s.rstrip().endswith((">>>", "...")), "a fresh prompt")
 
 
 def wait_for_screen(ready, what, timeout=30):
@@ -60,7 +60,11 @@ def wait_for_screen(ready, what, timeout=30):
     sys.exit(f"drive_repl: timed out waiting for {what}")
 
 
-def keys(*k):
+def keys(*k, at_prompt=True):
+    """Types keys; by default only once the REPL waits at a prompt (at_prompt=False for keys that
+    edit or interrupt what is already there)."""
+    if at_prompt:
+        wait_prompt()
     tmux("send-keys", "-t", "repl", *k)
 
 
@@ -93,14 +97,14 @@ try:
     # Up recalls the last line (`b`).
     keys("Up")
     wait_for(">>> b", 2)
-    keys("Enter")
+    keys("Enter", at_prompt=False)
     wait_for("array([1, 2, 3, 4, 5])", 2)
     # Ctrl-C drops the line being typed, and a pending continuation with it.
     keys("c = (a +", "Enter")
     wait_for("...", 2)
     keys("garbage")
     wait_for("... garbage")
-    keys("C-c")
+    keys("C-c", at_prompt=False)
     wait_for("KeyboardInterrupt")
     keys("a + 100", "Enter")
     wait_for("array([100, 101, 102, 103, 104])")
@@ -117,11 +121,10 @@ try:
     keys("%timeit -n 100000 sum(sin(x))", "Enter")
     wait_for(">>> %timeit")
     time.sleep(0.5)
-    keys("C-c")
+    keys("C-c", at_prompt=False)
     wait_for("KeyboardInterrupt", 2)
     keys("1 + 1", "Enter")
     wait_for("\n2\n")
-    wait_prompt()
     keys("C-d")
     wait_for("EXITED 0")
     first = screen()
@@ -130,9 +133,8 @@ try:
     start()
     keys("Up")
     wait_for(">>> 1 + 1")
-    keys("Enter")
+    keys("Enter", at_prompt=False)
     wait_for("\n2\n")
-    wait_prompt()
     keys("C-d")
     wait_for("EXITED 0")
     second = screen()
