@@ -285,7 +285,8 @@ inline std::string quoted(const std::string& s) {
 
 // Runs `workload` of `cases` as the command line asks and prints its JSON line. `extra` adds
 // fields (",\"name\": value" each) to it, e.g. compile times.
-inline int main_with(int argc, char** argv, const std::string& variant, int threads,
+// `threads` is asked after the runs (the JIT's runtime starts inside the first).
+inline int main_with(int argc, char** argv, const std::string& variant, const std::function<int()>& threads,
                      const std::map<std::string, std::function<Case()>>& cases,
                      const std::function<std::string()>& extra = {}) {
   std::string workload, save;
@@ -341,9 +342,15 @@ inline int main_with(int argc, char** argv, const std::string& variant, int thre
               "\"runs\": %d, \"threads\": %d, \"ok\": %s, \"check\": %s, \"checksum\": %.17g, "
               "\"process_first_result_s\": %.9g, \"peak_rss_mb\": %.1f%s}\n",
               quoted(workload).c_str(), quoted(variant).c_str(), quoted(c.size).c_str(), first, median, times.front(),
-              repeat, threads, outcome.ok ? "true" : "false", quoted(outcome.check).c_str(), outcome.checksum,
+              repeat, threads(), outcome.ok ? "true" : "false", quoted(outcome.check).c_str(), outcome.checksum,
               first_result, peak_rss_mb(), extra ? extra().c_str() : "");
   return outcome.ok ? 0 : 1;
+}
+
+inline int main_with(int argc, char** argv, const std::string& variant, int threads,
+                     const std::map<std::string, std::function<Case()>>& cases,
+                     const std::function<std::string()>& extra = {}) {
+  return main_with(argc, argv, variant, std::function<int()>([threads] { return threads; }), cases, extra);
 }
 
 }  // namespace workloads

@@ -116,7 +116,7 @@ Outcome primes(jitexpr::Module& m) {
   return r;
 }
 
-// Three particles evolved by 0.1 (9999 steps): the positions the book prints, to 1e-5.
+// Three particles evolved by 0.1 (10000 steps): the positions the book prints, to 1e-5.
 Outcome particles(jitexpr::Module& m) {
   Array xs = Array::from<double>({0.3, 0.0, -0.1});
   Array ys = Array::from<double>({0.5, -0.5, -0.4});
