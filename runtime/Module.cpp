@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <limits>
 #include <mutex>
@@ -106,11 +107,10 @@ struct Module::State : KernelSource {
   const Source& source() const override { return *src; }
   const ast::Module& module() const override { return ast; }
 
-  std::shared_ptr<codegen::Jit> jit_owner;  // kept alive by the module: it may outlive its Runtime
-  std::shared_ptr<ThreadPool> pool_owner;
-  std::shared_ptr<CodeStore> disk;  // the Runtime's disk cache, or null
+  ModuleServices services;  // kept alive by the module: it may outlive its Runtime
   codegen::Jit& jit;
   ThreadPool& pool;
+  CodeStore* disk;  // the Runtime's disk cache, or null
   ModuleOptions options;
   SourcePtr src;
   ast::Module ast;
@@ -118,8 +118,8 @@ struct Module::State : KernelSource {
   std::atomic<std::uint64_t> calls{0};
   std::vector<std::shared_ptr<Function::State>> functions;
 
-  State(std::shared_ptr<codegen::Jit> j, std::shared_ptr<ThreadPool> p, std::shared_ptr<CodeStore> d, ModuleOptions o)
-      : jit_owner(std::move(j)), pool_owner(std::move(p)), disk(std::move(d)), jit(*jit_owner), pool(*pool_owner),
+  State(ModuleServices s, ModuleOptions o)
+      : services(std::move(s)), jit(*services.jit), pool(*services.pool), disk(services.disk.get()),
         options(std::move(o)) {}
 };
 
@@ -311,6 +311,7 @@ std::shared_ptr<const Specialization> Function::State::find_or_compile(const std
   for (const auto& s : specs) {
     if (runs_key(s->key, key.data(), key.size())) return s;
   }
+  auto t0 = std::chrono::steady_clock::now();
   ir::KProgram p = infer(key);  // type errors are reported whether or not the code is on disk
   auto spec = std::make_shared<Specialization>();
   spec->key = key;
@@ -329,6 +330,10 @@ std::shared_ptr<const Specialization> Function::State::find_or_compile(const std
   if (!spec->code) {
     spec->code = module->jit.compile(p, options);
     if (module->disk) module->disk->store(disk_key, *spec->code);
+    KernelCompileStats& stats = *module->services.stats;
+    stats.compiles.fetch_add(1);
+    stats.compile_ns.fetch_add(static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count()));
   }
   spec->entry = reinterpret_cast<KernelEntry>(spec->code->entry());
   specs.push_back(spec);
@@ -473,9 +478,8 @@ void Module::seed(std::uint64_t seed) {
   s_->calls.store(0);
 }
 
-Module make_module(std::shared_ptr<codegen::Jit> jit, std::shared_ptr<ThreadPool> pool, std::shared_ptr<CodeStore> disk,
-                   std::string_view source, ModuleOptions options) {
-  auto state = std::make_shared<Module::State>(std::move(jit), std::move(pool), std::move(disk), std::move(options));
+Module make_module(ModuleServices services, std::string_view source, ModuleOptions options) {
+  auto state = std::make_shared<Module::State>(std::move(services), std::move(options));
   state->src = make_source(state->options.name, std::string(source));
   state->ast = parse_module(*state->src);
   state->seed = state->options.seed;

@@ -12,6 +12,7 @@
 #include "runtime/Parallel.h"
 #include "runtime/helpers/KernelContext.h"
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -19,10 +20,24 @@
 
 namespace jitexpr {
 
+// What the Modules of one Runtime compiled (Runtime::stats): specializations compiled, not
+// loaded from disk, and the time that took (type inference, LLVM, linking).
+struct KernelCompileStats {
+  std::atomic<std::uint64_t> compiles{0};
+  std::atomic<std::uint64_t> compile_ns{0};
+};
+
+// What a Module shares with the Runtime that made it, and keeps alive: it may outlive the Runtime.
+struct ModuleServices {
+  std::shared_ptr<codegen::Jit> jit;
+  std::shared_ptr<ThreadPool> pool;
+  std::shared_ptr<CodeStore> disk;  // the disk cache, or null when it is off
+  std::shared_ptr<KernelCompileStats> stats;
+};
+
 // Parses `source` (SyntaxError); compiles nothing until a first call. Each specialization is
-// looked up in `disk` (when not null) before it is compiled, and stored there after.
-Module make_module(std::shared_ptr<codegen::Jit> jit, std::shared_ptr<ThreadPool> pool, std::shared_ptr<CodeStore> disk,
-                   std::string_view source, ModuleOptions options);
+// looked up in the disk cache (when there is one) before it is compiled, and stored there after.
+Module make_module(ModuleServices services, std::string_view source, ModuleOptions options);
 
 // A kernel entry (codegen/EmitKernel.h): int32_t(jx_context*, void* const* args, void* ret).
 using KernelEntry = std::int32_t (*)(jx_context*, void* const*, void*);

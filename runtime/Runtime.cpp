@@ -178,6 +178,7 @@ struct Runtime::Impl {
   std::shared_ptr<ThreadPool> pool_owner;
   ThreadPool& pool;
   std::shared_ptr<CodeStore> disk;  // null when the disk cache is off; shared with the Modules
+  std::shared_ptr<KernelCompileStats> kernel_stats = std::make_shared<KernelCompileStats>();
 
   RuntimeOptions options;
   std::shared_ptr<codegen::Jit> jit_owner = std::make_shared<codegen::Jit>();
@@ -478,7 +479,7 @@ Runtime::~Runtime() = default;
 void Runtime::set_interrupt_flag(const std::atomic<bool>* flag) { impl_->pool.set_interrupt_flag(flag); }
 
 Module Runtime::compile_module(std::string_view source, ModuleOptions options) {
-  return make_module(impl_->jit_owner, impl_->pool_owner, impl_->disk, source, std::move(options));
+  return make_module({impl_->jit_owner, impl_->pool_owner, impl_->disk, impl_->kernel_stats}, source, std::move(options));
 }
 
 Array Runtime::evaluate(std::string_view expr, const Bindings& bindings) { return impl_->evaluate(expr, bindings, nullptr); }
@@ -517,6 +518,8 @@ RuntimeStats Runtime::stats() const {
     fast_hits += n;
   });
   s.hits += fast_hits;
+  s.kernel_compiles = impl_->kernel_stats->compiles.load();
+  s.kernel_compile_ms = static_cast<double>(impl_->kernel_stats->compile_ns.load()) / 1e6;
   if (const CodeStore* disk = impl_->disk.get()) {
     DiskCacheInfo info = disk->cache().info();
     s.disk_enabled = true;

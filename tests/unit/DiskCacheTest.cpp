@@ -246,9 +246,13 @@ TEST_F(KernelDiskCacheTest, SecondRuntimeLinksTheKernelFromDisk) {
   EXPECT_EQ(first.disk_hits, 0u);
   EXPECT_EQ(first.disk_misses, 1u);
   ASSERT_EQ(entries().size(), 1u);
+  EXPECT_EQ(first.kernel_compiles, 1u);
+  EXPECT_GT(first.kernel_compile_ms, 0.0);
   RuntimeStats second = call_total();
   EXPECT_EQ(second.disk_hits, 1u);
   EXPECT_EQ(second.disk_misses, 0u);
+  EXPECT_EQ(second.kernel_compiles, 0u);  // linked, not compiled
+  EXPECT_EQ(second.kernel_compile_ms, 0.0);
 }
 
 TEST_F(KernelDiskCacheTest, OtherArgumentTypesAndOtherSourceAreMisses) {

@@ -604,6 +604,7 @@ void Session::magic(std::string_view text) {
                           e.from_disk ? fmt::format("loaded from disk {:.3f} ms", e.codegen_ms)
                                       : fmt::format("optimize {:.3f} ms  codegen {:.3f} ms", e.optimize_ms, e.codegen_ms));
     }
+    out_ << fmt::format("kernel specializations: {} compiled, {:.3f} ms\n", s.kernel_compiles, s.kernel_compile_ms);
   } else if (name == "threads") {
     if (arg.empty()) {
       out_ << runtime_.num_threads() << " threads\n";

@@ -51,6 +51,10 @@ struct RuntimeStats {
   std::uint64_t misses = 0;
   std::uint64_t evictions = 0;
   std::vector<CacheEntryStats> entries;  // the entries now cached, most recently used first
+  // Kernel specializations of this runtime's Modules that were compiled (not found on disk), and
+  // the time that took: type inference, LLVM optimization, code generation and linking.
+  std::uint64_t kernel_compiles = 0;
+  double kernel_compile_ms = 0;
   // The disk cache, consulted on in-memory misses.
   bool disk_enabled = false;
   std::string disk_dir;
