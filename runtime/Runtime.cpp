@@ -13,6 +13,7 @@
 #include "ir/Printer.h"
 #include "runtime/CodeCache.h"
 #include "runtime/CodeStore.h"
+#include "runtime/Unroll.h"
 #include "runtime/Executor.h"
 #include "runtime/ModuleImpl.h"
 #include "runtime/Parallel.h"
@@ -80,9 +81,42 @@ struct Parsed {
   std::vector<VariableUse> variables;
   std::optional<ir::ReduceOp> reduction;
   std::optional<std::int64_t> axis;  // as written, not yet checked against the rank
+  bool has_axis_reduction = false;     // anywhere: such a reduction may be unrolled (Unroll.h)
   double parse_ms = 0;
   mutable std::mutex fast_mutex;
   mutable std::shared_ptr<const FastPath> fast;  // the last specialization used, if any
+
+  // Fills in what follows from the tree: the variables, and whether it is a reduction.
+  void describe() {
+    canonical = print_expr(*ast);
+    variables = collect_variables(*ast);
+    if (const auto* call = ast->as<ast::Call>()) {
+      reduction = ir::reduce_from_name(call->callee);
+      for (const ast::Keyword& k : call->keywords) {
+        if (const auto* lit = k.value->as<ast::IntLit>(); lit && k.name == "axis") axis = lit->value;
+      }
+    }
+    has_axis_reduction = find_axis_reduction(*ast);
+  }
+
+  static bool find_axis_reduction(const ast::Expr& e) {
+    if (const auto* call = e.as<ast::Call>(); call && ir::reduce_from_name(call->callee)) {
+      for (const ast::Keyword& k : call->keywords) {
+        if (k.name == "axis") return true;
+      }
+    }
+    for (const ast::Expr* child : ast::children(e)) {
+      if (find_axis_reduction(*child)) return true;
+    }
+    return false;
+  }
+};
+
+// What an expression with reductions over short axes becomes for operands of given dtypes and
+// shapes: the unrolled expression and its slice operands, or nothing.
+struct UnrolledExpr {
+  std::shared_ptr<const Parsed> parsed;  // null: nothing to unroll
+  std::vector<SliceOperand> slices;
 };
 
 // The identity of the loaded libjitexpr: its path, size and modification time. A rebuilt library
@@ -186,6 +220,7 @@ struct Runtime::Impl {
   CodeCache<Compiled> cache;
   std::mutex parse_mutex;
   std::unordered_map<std::string, std::shared_ptr<const Parsed>> parsed_exprs;
+  std::unordered_map<std::string, UnrolledExpr> unrolled_exprs;  // guarded by parse_mutex
   static constexpr std::size_t kMaxParsed = 4096;
 
   std::shared_ptr<const Parsed> parse(std::string_view text) {
@@ -198,17 +233,10 @@ struct Runtime::Impl {
     auto p = std::make_shared<Parsed>();
     p->src = make_source("<expr>", key);
     p->ast = parse_expression(*p->src);
-    p->canonical = print_expr(*p->ast);
-    p->variables = collect_variables(*p->ast);
+    p->describe();
     if (p->variables.size() > static_cast<std::size_t>(kMaxOperands)) {
       fail_at(ErrorKind::Value, *p->src, p->variables[static_cast<std::size_t>(kMaxOperands)].first_use,
               fmt::format("expression reads {} variables; the limit is {}", p->variables.size(), kMaxOperands));
-    }
-    if (const auto* call = p->ast->as<ast::Call>()) {
-      p->reduction = ir::reduce_from_name(call->callee);
-      for (const ast::Keyword& k : call->keywords) {
-        if (const auto* lit = k.value->as<ast::IntLit>(); lit && k.name == "axis") p->axis = lit->value;
-      }
     }
     p->parse_ms = ms_since(t0);
     std::lock_guard<std::mutex> lock(parse_mutex);
@@ -218,8 +246,13 @@ struct Runtime::Impl {
   }
 
   Prepared prepare(std::string_view text, const Bindings& bindings, const Array* out, Order order = Order::K) {
+    return prepare(parse(text), bindings, out, order);
+  }
+
+  Prepared prepare(std::shared_ptr<const Parsed> parsed_expr, const Bindings& bindings, const Array* out,
+                   Order order = Order::K) {
     Prepared prep;
-    prep.parsed = parse(text);
+    prep.parsed = std::move(parsed_expr);
     const Parsed& parsed = *prep.parsed;
     std::vector<Shape> shapes;
     for (const VariableUse& v : parsed.variables) {
@@ -399,8 +432,98 @@ struct Runtime::Impl {
         use_bindings = &copied;
       }
     }
-    const Bindings& bindings = *use_bindings;
     std::shared_ptr<const Parsed> parsed = parse(text);
+    Bindings with_slices;
+    if (std::shared_ptr<const Parsed> u = unroll(parsed, *use_bindings, out_arg, with_slices)) {
+      return evaluate_parsed(u, with_slices, out_arg, casting, order);
+    }
+    return evaluate_parsed(parsed, *use_bindings, out_arg, casting, order);
+  }
+
+  // What is evaluated for `text`: its unrolled form where it has one (then `with_slices` gets
+  // the bindings plus the slice operands), else its own.
+  std::shared_ptr<const Parsed> unroll(const std::shared_ptr<const Parsed>& parsed, const Bindings& bindings,
+                                       const Array* out, Bindings& with_slices) {
+    // A reduction at the root with out= keeps its own rule (out= must have its exact type).
+    if (!parsed->has_axis_reduction || (out && parsed->reduction)) return nullptr;
+    UnrolledExpr u = unrolled(parsed, bindings);
+    if (!u.parsed) return nullptr;
+    with_slices = bindings;
+    for (const SliceOperand& slice : u.slices) {
+      with_slices.emplace_back(slice.name, Value(slice_view(*find_array(bindings, slice.source), slice)));
+    }
+    return u.parsed;
+  }
+
+  // For dump_ir, dump_llvm and dump_asm: what evaluate would compile.
+  Prepared prepare_as_evaluated(std::string_view text, const Bindings& bindings) {
+    std::shared_ptr<const Parsed> parsed = parse(text);
+    Bindings with_slices;
+    if (std::shared_ptr<const Parsed> u = unroll(parsed, bindings, nullptr, with_slices)) {
+      return prepare(u, with_slices, nullptr);
+    }
+    return prepare(parsed, bindings, nullptr);
+  }
+
+  static const Array* find_array(const Bindings& bindings, const std::string& name) {
+    for (const auto& [n, value] : bindings) {
+      if (n == name) return value.if_array();
+    }
+    return nullptr;
+  }
+
+  // The unrolled form of `parsed` for these operands (Unroll.h), cached by their dtypes and shapes.
+  UnrolledExpr unrolled(const std::shared_ptr<const Parsed>& parsed, const Bindings& bindings) {
+    std::string key = parsed->canonical;
+    for (const VariableUse& v : parsed->variables) {
+      const Array* a = find_array(bindings, v.name);
+      if (!a) return {};  // the normal path reports it
+      key += fmt::format("|{}:{}", dtype_name(a->dtype()), shape_string(a->shape()));
+    }
+    for (const auto& [name, value] : bindings) {
+      if (name.rfind("__jx", 0) == 0) return {};  // the names of slice operands are taken
+    }
+    {
+      std::lock_guard<std::mutex> lock(parse_mutex);
+      if (auto it = unrolled_exprs.find(key); it != unrolled_exprs.end()) return it->second;
+    }
+    auto array_of = [&](const std::string& name) { return find_array(bindings, name); };
+    // The terms must have the reduction's own type: an int32 sum accumulates in int64, a bool
+    // sum counts; min and max of bool or complex stay reductions.
+    auto terms_keep_type = [&](const ast::Call& reduction) {
+      std::vector<ir::OperandInfo> infos;
+      for (const VariableUse& v : collect_variables(reduction)) {
+        const Array* a = find_array(bindings, v.name);
+        infos.push_back({v.name, a->dtype(), ir::Layout::Strided, a->ndim(), a->itemsize(), v.first_use});
+      }
+      try {
+        DType acc = ir::infer_expression(reduction, *parsed->src, infos).result_type();
+        DType term = ir::infer_expression(*reduction.args[0], *parsed->src, infos).result_type();
+        bool ordered = reduction.callee == "sum" || reduction.callee == "prod" || (acc != DType::Bool && !is_complex(acc));
+        return acc == term && ordered;
+      } catch (const Error&) {
+        return false;  // the normal path reports it
+      }
+    };
+    UnrolledExpr result;
+    if (std::optional<Unrolled> u = unroll_short_reductions(*parsed->ast, array_of, terms_keep_type)) {
+      auto p = std::make_shared<Parsed>();
+      p->src = parsed->src;  // the unrolled tree keeps the source ranges of the text as written
+      p->ast = std::move(u->ast);
+      p->describe();
+      if (p->variables.size() <= static_cast<std::size_t>(kMaxOperands)) {
+        result.parsed = std::move(p);
+        result.slices = std::move(u->slices);
+      }
+    }
+    std::lock_guard<std::mutex> lock(parse_mutex);
+    if (unrolled_exprs.size() >= kMaxParsed) unrolled_exprs.clear();
+    unrolled_exprs.emplace(std::move(key), result);
+    return result;
+  }
+
+  Array evaluate_parsed(const std::shared_ptr<const Parsed>& parsed, const Bindings& bindings, const Array* out_arg,
+                        Casting casting, Order order) {
     std::vector<Array> operands;
     std::shared_ptr<const FastPath> fast = match_fast_path(*parsed, bindings, out_arg, casting, order, operands);
     if (fast) {
@@ -408,7 +531,7 @@ struct Runtime::Impl {
       Array out = out_arg ? *out_arg : new_result(fast->compiled->program.result_type(), fast->out_shape, fast->order);
       return run(*parsed, *fast->compiled, fast->plan, operands, out);
     }
-    Prepared prep = prepare(text, bindings, out_arg, order);
+    Prepared prep = prepare(parsed, bindings, out_arg, order);
     std::shared_ptr<const Compiled> c = compiled(prep);
     DType result = c->program.result_type();
     if (out_arg && out_arg->dtype() != c->natural_type) {
@@ -493,17 +616,17 @@ Array Runtime::evaluate(std::string_view expr, const Bindings& bindings, Array o
 }
 
 std::string Runtime::dump_ir(std::string_view expr, const Bindings& bindings) {
-  Prepared prep = impl_->prepare(expr, bindings, nullptr);
+  Prepared prep = impl_->prepare_as_evaluated(expr, bindings);
   return ir::print_program(impl_->typed_program(prep));
 }
 
 std::string Runtime::dump_llvm(std::string_view expr, const Bindings& bindings) {
-  Prepared prep = impl_->prepare(expr, bindings, nullptr);
+  Prepared prep = impl_->prepare_as_evaluated(expr, bindings);
   return impl_->jit.llvm_ir(impl_->typed_program(prep), {impl_->options.opt_level});
 }
 
 std::string Runtime::dump_asm(std::string_view expr, const Bindings& bindings) {
-  Prepared prep = impl_->prepare(expr, bindings, nullptr);
+  Prepared prep = impl_->prepare_as_evaluated(expr, bindings);
   return impl_->jit.assembly(impl_->typed_program(prep), {impl_->options.opt_level});
 }
 
