@@ -70,6 +70,9 @@ JITEXPR_ROWS = ("aot", "jit", "jit-disk", "expr")
 # Rows whose every call takes seconds: one warm call instead of --repeat, to keep the demo within
 # BUDGET_S (the first call is still timed and checked).
 SLOW_ROWS = {("julia", "numpy"), ("julia", "numexpr")}
+# Tables whose calls take about a millisecond: more warm calls, so that the median is not the
+# noise of the first few (caches, page faults).
+FAST_TABLES = {"norm": 50}
 
 
 # --- what a row's time means: work units and the books' figures --------------------------------
@@ -376,6 +379,8 @@ def collect(jobs, repeat, started):
             shrunk = True
             print(f"  (half of the {BUDGET_S} s budget is spent: one warm call per variant from here on)", flush=True)
         r = 1 if shrunk or job.key == "python" or (job.table, job.key) in SLOW_ROWS else repeat
+        if repeat > 1 and job.table in FAST_TABLES:
+            r = max(r, FAST_TABLES[job.table])
         argv = job.argv + ["--repeat", str(r)]
         rows = tables.setdefault(job.table, [])
         # The JIT's cold figure: a fresh process that neither reads nor writes the disk cache.
