@@ -57,6 +57,7 @@ CHECKSUM_TABLES = ["julia", "diffusion", "particles"]
 LABELS = {
     "cpp": "hand-written C++",
     "aot": "AOT (jitexpr-aot)",
+    "aot-x86-64": "AOT for plain x86-64",
     "jit": "JIT, cold (no disk cache)",
     "jit-disk": "JIT, from the disk cache",
     "expr": "jitexpr expression",
@@ -65,7 +66,7 @@ LABELS = {
     "numpy": "numpy",
     "python": "pure Python",
 }
-JITEXPR_ROWS = ("aot", "jit", "jit-disk", "expr")
+JITEXPR_ROWS = ("aot", "aot-x86-64", "jit", "jit-disk", "expr")
 
 # Rows whose every call takes seconds: one warm call instead of --repeat, to keep the demo within
 # BUDGET_S (the first call is still timed and checked).
@@ -285,8 +286,8 @@ def list_pairs(argv):
 def discover(build, only):
     """The jobs of every program that is there, in table order, and notes on what is missing."""
     jobs, notes = [], []
-    for kind in ("cpp", "aot", "jit"):
-        path = build / "bench" / f"workloads_{kind}"
+    for kind in ("cpp", "aot", "aot-x86-64", "jit"):
+        path = build / "bench" / f"workloads_{kind.replace('-', '_')}"
         if not os.access(path, os.X_OK):
             notes.append(f"{path} is not built: no {LABELS[kind]} rows")
             continue
@@ -432,7 +433,7 @@ def cross_check(tables):
     agree) with rel the relative difference from the first row's."""
     checks = []
     for table in CHECKSUM_TABLES:
-        rows = [row for row in tables.get(table, []) if row.key in ("cpp", "aot", "jit", "jit-disk")
+        rows = [row for row in tables.get(table, []) if row.key in ("cpp", "aot", "aot-x86-64", "jit", "jit-disk")
                 and isinstance(row.r.get("checksum"), (int, float))]
         if len(rows) < 2:
             continue
@@ -498,7 +499,8 @@ def pyplot():
     return plt
 
 
-COLORS = {"cpp": "#555555", "aot": "#1f4e9c", "jit": "#3a78d4", "jit-disk": "#7fa9e6", "expr": "#2a9d8f",
+COLORS = {"cpp": "#555555", "aot": "#1f4e9c", "aot-x86-64": "#8e7cc3",
+          "jit": "#3a78d4", "jit-disk": "#7fa9e6", "expr": "#2a9d8f",
           "numba": "#d1495b", "numexpr": "#edae49", "numpy": "#e07a2f", "python": "#8c6d46"}
 
 
@@ -684,7 +686,8 @@ def render_table(table, rows, tables, repeat):
 
 
 # What the paragraphs call the jitexpr rows.
-SUBJECTS = {"aot": "the AOT kernels", "jit": "the JIT", "expr": "the jitexpr expression"}
+SUBJECTS = {"aot": "the AOT kernels", "aot-x86-64": "the AOT kernels for plain x86-64", "jit": "the JIT",
+            "expr": "the jitexpr expression"}
 
 
 def sentence_ratio(r):
@@ -706,7 +709,7 @@ def explain(table, rows, tables):
         if work and cpp.per_unit():
             text += f", {fmt_time(cpp.per_unit())} per {work.name}" + (f" ({work.book})" if work.book else "")
         out.append(text + ".")
-        for key in ("aot", "jit", "expr"):
+        for key in ("aot", "aot-x86-64", "jit", "expr"):
             row = by_key.get(key)
             r, _ = ratio(row, "warm", cpp)
             if r is not None:

@@ -17,6 +17,7 @@
 #include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 #if WORKLOADS_AOT
 #include "diffusion.h"
@@ -40,7 +41,7 @@ bool uses_pool = false;
 
 #if WORKLOADS_AOT
 
-constexpr const char* kVariant = "aot";
+constexpr const char* kVariant = WORKLOADS_VARIANT == std::string_view("workloads_aot") ? "aot" : "aot-x86-64";
 int threads() { return uses_pool ? static_cast<int>(std::thread::hardware_concurrency()) : 1; }
 void seed_random(std::uint64_t seed) { jitexpr::aot::seed(seed); }
 #define KERNEL(module, function) module::function
@@ -270,7 +271,7 @@ int main(int argc, char** argv) {
   try {
     return main_with(argc, argv, kVariant, threads, cases, extra_fields);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "workloads_%s: %s\n", kVariant, e.what());
+    std::fprintf(stderr, "%s: %s\n", argv[0], e.what());
     return 1;
   }
 }
