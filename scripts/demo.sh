@@ -9,5 +9,5 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cmake --preset release > /dev/null
 cmake --build --preset release -j "${JITEXPR_JOBS:-$(nproc)}" \
-  --target jitexpr_tool jitexpr_aot workloads_cpp workloads_aot workloads_jit
+  --target jitexpr_tool jitexpr_aot workloads_cpp workloads_aot workloads_aot_x86_64 workloads_jit
 /usr/bin/python3 bench/demo.py --build build/release --out report "$@"
