@@ -6,7 +6,7 @@ in a process of its own, compared on time, peak memory and result.
 
 N random 2-D points (uniform in [0, 1), fixed seed) are written to an .npy file; each variant
 computes the N x N matrix of pairwise distances from it:
-  jitexpr  bench_distance: sum((a - b)**2, axis=2), then sqrt in place; a is (N, 1, 2), b (1, N, 2)
+  jitexpr  bench_distance: sqrt(sum((a - b)**2, axis=2)), one fused expression; a is (N, 1, 2), b (1, N, 2)
   numpy    np.sqrt(((a - b)**2).sum(axis=2)): broadcasting builds N x N x 2 temporaries
   numexpr  np.sqrt(ne.evaluate("sum((a - b)**2, axis=2)")), as Lanaro writes it
 Each process times `--repeats` calls after one untimed call, reads its peak resident memory
