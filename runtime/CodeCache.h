@@ -1,4 +1,5 @@
-// The in-memory cache of compiled specializations: thread-safe, least-recently-used eviction, and
+// The in-memory cache of compiled specializations: thread-safe, least-recently-used eviction
+// beyond a number of entries and a number of bytes (each entry's weight, its machine code), and
 // compile-once: when several threads ask for a missing key at once, one compiles and the others
 // wait for its result (or its error).
 #pragma once
@@ -20,7 +21,10 @@ template <typename T> class CodeCache {
  public:
   using Builder = std::function<std::shared_ptr<const T>(CacheEntryStats&)>;
 
-  explicit CodeCache(std::size_t capacity) : capacity_(capacity) {}
+  using Weigh = std::function<std::uint64_t(const T&)>;
+
+  CodeCache(std::size_t capacity, std::uint64_t max_bytes, Weigh weigh)
+      : capacity_(capacity), max_bytes_(max_bytes), weigh_(std::move(weigh)) {}
 
   // The value for `key`, built by `build` on a miss. An exception from `build` reaches every
   // waiting caller and leaves no entry behind.
@@ -63,6 +67,8 @@ template <typename T> class CodeCache {
       slot->stats.optimize_ms = stats.optimize_ms;
       slot->stats.codegen_ms = stats.codegen_ms;
       slot->stats.from_disk = stats.from_disk;
+      slot->bytes = weigh_(*value);
+      bytes_ += slot->bytes;
       slot->ready = true;
       slot->promise.set_value(value);
       evict_locked();
@@ -86,6 +92,7 @@ template <typename T> class CodeCache {
     s.hits = hits_;
     s.misses = misses_;
     s.evictions = evictions_;
+    s.cache_bytes = bytes_;
     for (const std::string& key : lru_) {
       const Slot& slot = *map_.at(key);
       if (!slot.ready) continue;
@@ -99,6 +106,7 @@ template <typename T> class CodeCache {
     std::lock_guard<std::mutex> lock(mutex_);
     for (auto it = map_.begin(); it != map_.end();) {
       if (it->second->ready) {
+        bytes_ -= it->second->bytes;
         lru_.erase(it->second->lru_pos);
         it = map_.erase(it);
       } else {
@@ -118,18 +126,22 @@ template <typename T> class CodeCache {
     std::shared_future<std::shared_ptr<const T>> future;
     std::shared_ptr<const T> value;
     bool ready = false;
+    std::uint64_t bytes = 0;  // its weight, once ready
     CacheEntryStats stats;
     std::list<std::string>::iterator lru_pos;
   };
 
-  // Drops least recently used ready entries beyond the capacity. A caller still running an
-  // evicted kernel holds its own reference, so its code stays until that call returns.
+  // Drops least recently used ready entries beyond the capacity or the byte limit (never the most
+  // recent one). A caller still running an evicted kernel holds its own reference, so its code
+  // stays until that call returns.
   void evict_locked() {
     auto it = lru_.end();
-    while (map_.size() > capacity_ && it != lru_.begin()) {
+    while ((map_.size() > capacity_ || bytes_ > max_bytes_) && it != lru_.begin()) {
       --it;
+      if (it == lru_.begin()) break;
       auto found = map_.find(*it);
       if (found->second->ready) {
+        bytes_ -= found->second->bytes;
         map_.erase(found);
         it = lru_.erase(it);
         ++evictions_;
@@ -138,6 +150,9 @@ template <typename T> class CodeCache {
   }
 
   std::size_t capacity_;
+  std::uint64_t max_bytes_;
+  Weigh weigh_;
+  std::uint64_t bytes_ = 0;  // the weights of the ready entries
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<Slot>> map_;
   std::list<std::string> lru_;

@@ -65,7 +65,9 @@ struct FastPath {
   IterationPlan plan;            // with the output's strides final
   Shape out_shape;
   std::vector<int> order;  // the memory order of a new result
-  std::shared_ptr<const Compiled> compiled;
+  // Not an owner: the in-memory cache decides how long code lives, and evicting it frees it
+  // even while this memo (kept with the parsed text) remains.
+  std::weak_ptr<const Compiled> compiled;
 
   static bool same(const Signature& s, const Array& a) {
     return s.dtype == a.dtype() && s.itemsize == a.itemsize() && s.shape == a.shape() && s.strides == a.strides();
@@ -193,10 +195,18 @@ Array new_result(DType dtype, const Shape& shape, const std::vector<int>& order)
 
 }  // namespace
 
+// What a cache entry weighs against RuntimeOptions::max_cache_bytes: its object (the machine
+// code and its relocations, about what the JIT maps) and a fixed share for the JITDylib, the
+// typed program and the bookkeeping.
+namespace {
+constexpr std::uint64_t kEntryOverhead = 4096;
+std::uint64_t code_weight(const Compiled& c) { return c.kernel->object().size() + kEntryOverhead; }
+}  // namespace
+
 struct Runtime::Impl {
   explicit Impl(RuntimeOptions o)
       : pool_owner(std::make_shared<ThreadPool>(o.num_threads)), pool(*pool_owner), options(o),
-        cache(o.max_cache_entries) {
+        cache(o.max_cache_entries, o.max_cache_bytes, [](const Compiled& c) { return code_weight(c); }) {
     if (options.disk_cache.value_or(DiskCache::enabled_by_environment())) {
       // What an object on disk depends on besides its key: this very build of the library (any
       // change to codegen or to the type rules must never reuse an old object) and the machine.
@@ -526,10 +536,10 @@ struct Runtime::Impl {
                         Casting casting, Order order) {
     std::vector<Array> operands;
     std::shared_ptr<const FastPath> fast = match_fast_path(*parsed, bindings, out_arg, casting, order, operands);
-    if (fast) {
-      fast->compiled->fast_hits.fetch_add(1, std::memory_order_relaxed);
-      Array out = out_arg ? *out_arg : new_result(fast->compiled->program.result_type(), fast->out_shape, fast->order);
-      return run(*parsed, *fast->compiled, fast->plan, operands, out);
+    if (std::shared_ptr<const Compiled> c = fast ? fast->compiled.lock() : nullptr) {
+      c->fast_hits.fetch_add(1, std::memory_order_relaxed);
+      Array out = out_arg ? *out_arg : new_result(c->program.result_type(), fast->out_shape, fast->order);
+      return run(*parsed, *c, fast->plan, operands, out);
     }
     Prepared prep = prepare(parsed, bindings, out_arg, order);
     std::shared_ptr<const Compiled> c = compiled(prep);

@@ -24,6 +24,9 @@ struct RuntimeOptions {
   int opt_level = 3;
   // Most compiled specializations kept in memory; the least recently used is evicted beyond it.
   std::size_t max_cache_entries = 4096;
+  // Most bytes of machine code those entries may hold (each counts its object's size and a fixed
+  // bookkeeping share); least recently used entries are evicted beyond it, and their code freed.
+  std::uint64_t max_cache_bytes = 256ull << 20;
   // The persistent cache of compiled code on disk. Unset: on, unless JITEXPR_CACHE=0.
   std::optional<bool> disk_cache;
   // Its directory. Empty: $JITEXPR_CACHE_DIR, else $XDG_CACHE_HOME/jitexpr, else ~/.cache/jitexpr.
@@ -50,6 +53,7 @@ struct RuntimeStats {
   std::uint64_t hits = 0;
   std::uint64_t misses = 0;
   std::uint64_t evictions = 0;
+  std::uint64_t cache_bytes = 0;  // what the cached entries weigh (RuntimeOptions::max_cache_bytes)
   std::vector<CacheEntryStats> entries;  // the entries now cached, most recently used first
   // Kernel specializations of this runtime's Modules that were compiled (not found on disk), and
   // the time that took: type inference, LLVM optimization, code generation and linking.
