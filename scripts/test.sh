@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs dependencies, builds the release-with-
 # assertions configuration and runs every test (unit, golden, differential, examples), builds and
-# runs a host program against the *installed* package, then runs the unit and golden tests again
-# under AddressSanitizer and UndefinedBehaviorSanitizer, runs each fuzz target briefly (its
+# runs a host program against the *installed* package, then runs the unit, golden and differential
+# tests again under AddressSanitizer and UndefinedBehaviorSanitizer, runs each fuzz target briefly (its
 # regression inputs, its seed corpus and new inputs), and runs the concurrency tests under
 # ThreadSanitizer.
 set -euo pipefail
@@ -29,12 +29,13 @@ build/embed/embed
 
 echo "== build: debug-asan-ubsan"
 cmake --preset debug-asan-ubsan > /dev/null
-cmake --build --preset debug-asan-ubsan -j "$jobs" --target jitexpr_unit_tests jitexpr_tool jitexpr_aot jitexpr_aot_host
+cmake --build --preset debug-asan-ubsan -j "$jobs" --target jitexpr_unit_tests jitexpr_diff_tests jitexpr_tool jitexpr_aot \
+  jitexpr_aot_host
 
-echo "== test: debug-asan-ubsan (unit and golden)"
+echo "== test: debug-asan-ubsan (unit, golden and differential)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-ctest --test-dir build/debug-asan-ubsan --output-on-failure -j "$jobs" -L 'unit|golden'
+ctest --test-dir build/debug-asan-ubsan --output-on-failure -j "$jobs" -L 'unit|golden|diff'
 
 fuzz_seconds=${JITEXPR_FUZZ_SECONDS:-15}
 echo "== fuzz: regression inputs, seed corpora and ${fuzz_seconds}s of new inputs per target"
