@@ -715,7 +715,7 @@ def explain(table, rows, tables):
             if r is not None:
                 threads = row.r.get("threads")
                 on = f", on {threads} threads against {cpp.r.get('threads')}" if threads != cpp.r.get("threads") else ""
-                out.append(f"Warm, {SUBJECTS[key]} take{'' if key == 'aot' else 's'} {sentence_ratio(r)}{on}.")
+                out.append(f"Warm, {SUBJECTS[key]} take{'' if key.startswith('aot') else 's'} {sentence_ratio(r)}{on}.")
     for key in ("jit", "expr"):
         row = by_key.get(key)
         if row is None or not row.ok or not row.time("first") or not row.time():
