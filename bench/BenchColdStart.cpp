@@ -1,0 +1,287 @@
+// bench_coldstart: what the first call of something new costs, the compile latency targets of
+// design.md section 9. bench/coldstart.py runs it beside numexpr and Numba and times whole
+// `jitexpr -c` processes. Each mode prints one JSON line (times in milliseconds, wall clock):
+//
+//   bench_coldstart expressions K   K distinct new small expressions ("a * 3.5 + b",
+//                                   "sin(a) * 4.5", ...) on float64[1000], each evaluated once in
+//                                   this process with the disk cache off: median, min and max of
+//                                   the first calls, the first of the process apart (it also starts
+//                                   the JIT), and the median phase split from Runtime::stats()
+//   bench_coldstart kernels K       K distinct new modules, each one def summing a[i] * c over a
+//                                   float64[1000], made by compile_module and called once: the
+//                                   same figures, and the median kernel_compile_ms per kernel
+//   bench_coldstart disk DIR K      the same expressions and kernels with the disk cache on in DIR.
+//                                   Run twice: the first process finds DIR empty and fills it
+//                                   ("state": "fill"), the second finds every one of the 2K
+//                                   specializations there ("state": "hit"). A mix of the two, or
+//                                   any count that disagrees, is an error (exit status 1).
+//
+// The runtime and the inputs are made before any clock starts; its construction is timed apart.
+#include <jitexpr/jitexpr.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+
+using jitexpr::Array;
+using jitexpr::DType;
+
+constexpr std::int64_t kSize = 1000;
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+
+// The constant that makes the k-th expression and kernel new: 1.5, 2.5, ...
+std::string constant(int k) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", k + 1.5);
+  return buf;
+}
+
+// Small expressions of the kinds numexpr users write, each spelled so numexpr reads it too.
+std::string expression(int k) {
+  static const char* const kTemplates[] = {
+      "a * {} + b",        "sin(a) * {}",         "(a - {}) * b",   "sqrt(a) + b / {}",
+      "where(a > {}, a, b)", "exp(-a * {}) + b", "a ** 2 + {} * b", "cos(a) + sin(b) * {}",
+  };
+  std::string t = kTemplates[k % (sizeof kTemplates / sizeof kTemplates[0])];
+  return t.replace(t.find("{}"), 2, constant(k));
+}
+
+std::string kernel_source(int k) {
+  return "def f" + std::to_string(k) +
+         "(a: float64[:]) -> float64:\n"
+         "    s = 0.0\n"
+         "    for i in range(len(a)):\n"
+         "        s += a[i] * " +
+         constant(k) +
+         "\n"
+         "    return s\n";
+}
+
+struct Summary {
+  double first = 0, median = 0, min = 0, max = 0;
+};
+
+double median(std::vector<double> xs) {
+  std::sort(xs.begin(), xs.end());
+  std::size_t n = xs.size();
+  return n == 0 ? 0.0 : n % 2 ? xs[n / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2;
+}
+
+Summary summarize(const std::vector<double>& xs) {
+  Summary s;
+  if (xs.empty()) return s;
+  s.first = xs.front();
+  s.median = median(xs);
+  s.min = *std::min_element(xs.begin(), xs.end());
+  s.max = *std::max_element(xs.begin(), xs.end());
+  return s;
+}
+
+std::string json(const Summary& s) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "\"first_ms\": %.4f, \"median_ms\": %.4f, \"min_ms\": %.4f, \"max_ms\": %.4f", s.first,
+                s.median, s.min, s.max);
+  return buf;
+}
+
+std::string number(const char* name, double v) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "\"%s\": %.4f", name, v);
+  return buf;
+}
+
+[[noreturn]] void fail(const std::string& what) {
+  std::fprintf(stderr, "bench_coldstart: %s\n", what.c_str());
+  std::exit(1);
+}
+
+struct Inputs {
+  Array a = Array::linspace(0.5, 2.0, kSize);
+  Array b = Array::linspace(1.0, 3.0, kSize);
+};
+
+// The first calls of K new expressions, and the phases the runtime recorded for each.
+struct ExpressionRun {
+  std::vector<double> total, parse, infer, optimize, codegen, other;
+  int from_disk = 0;
+};
+
+ExpressionRun first_expression_calls(jitexpr::Runtime& rt, const Inputs& in, int k_count) {
+  ExpressionRun run;
+  std::uint64_t misses = rt.stats().misses;
+  for (int k = 0; k < k_count; ++k) {
+    std::string text = expression(k);
+    auto t0 = Clock::now();
+    Array r = rt.evaluate(text, {{"a", in.a}, {"b", in.b}});
+    double ms = ms_since(t0);
+    if (r.size() != kSize) fail("'" + text + "' gave " + std::to_string(r.size()) + " elements");
+    jitexpr::RuntimeStats s = rt.stats();
+    // Each expression must be a new specialization, compiled or loaded by this very call.
+    if (s.misses != ++misses || s.entries.empty() || s.entries.front().hits != 0) {
+      fail("'" + text + "' was not a new specialization (misses " + std::to_string(s.misses) + ")");
+    }
+    const jitexpr::CacheEntryStats& e = s.entries.front();
+    run.total.push_back(ms);
+    run.parse.push_back(e.parse_ms);
+    run.infer.push_back(e.infer_ms);
+    run.optimize.push_back(e.optimize_ms);
+    run.codegen.push_back(e.codegen_ms);
+    run.other.push_back(ms - e.parse_ms - e.infer_ms - e.optimize_ms - e.codegen_ms);
+    run.from_disk += e.from_disk ? 1 : 0;
+  }
+  return run;
+}
+
+std::string json(const ExpressionRun& run, bool disk) {
+  std::string s = json(summarize(run.total)) + ", \"phases_ms\": {" + number("parse", median(run.parse)) + ", " +
+                  number("infer", median(run.infer)) + ", " + number("optimize", median(run.optimize)) + ", " +
+                  // On a disk hit, codegen_ms is the time of loading and linking the stored object.
+                  number(disk ? "load_or_codegen" : "codegen", median(run.codegen));
+  return s + ", " + number("other", median(run.other)) + "}, \"from_disk\": " + std::to_string(run.from_disk);
+}
+
+// The first calls of K new kernels: compile_module (which parses) and the call (which infers,
+// compiles or loads, and runs).
+struct KernelRun {
+  std::vector<double> total, module, compile;
+  std::uint64_t compiles = 0;
+};
+
+KernelRun first_kernel_calls(jitexpr::Runtime& rt, const Inputs& in, int k_count) {
+  KernelRun run;
+  double sum = 0;
+  for (std::int64_t i = 0; i < kSize; ++i) sum += in.a.data<double>()[i];
+  jitexpr::RuntimeStats before = rt.stats();
+  for (int k = 0; k < k_count; ++k) {
+    std::string source = kernel_source(k);
+    double compile_before = rt.stats().kernel_compile_ms;
+    auto t0 = Clock::now();
+    jitexpr::Module m = rt.compile_module(source);
+    double module_ms = ms_since(t0);
+    double v = m("f" + std::to_string(k))(in.a).as<double>();
+    double ms = ms_since(t0);
+    double expected = sum * (k + 1.5);
+    if (std::abs(v - expected) > 1e-9 * std::abs(expected)) {
+      fail("kernel f" + std::to_string(k) + " gave " + std::to_string(v) + ", not " + std::to_string(expected));
+    }
+    run.total.push_back(ms);
+    run.module.push_back(module_ms);
+    run.compile.push_back(rt.stats().kernel_compile_ms - compile_before);
+  }
+  run.compiles = rt.stats().kernel_compiles - before.kernel_compiles;
+  return run;
+}
+
+std::string json(const KernelRun& run) {
+  return json(summarize(run.total)) + ", " + number("module_ms", median(run.module)) + ", " +
+         number("kernel_compile_ms", median(run.compile)) + ", \"kernel_compiles\": " + std::to_string(run.compiles);
+}
+
+std::string expressions_list(int k_count) {
+  std::string s = "[";
+  for (int k = 0; k < k_count; ++k) s += (k ? ", \"" : "\"") + expression(k) + "\"";
+  return s + "]";
+}
+
+std::string kernel_template() {
+  // The source of kernel k, with its name and constant as placeholders, for Numba's side.
+  std::string s = kernel_source(0);
+  s.replace(s.find("f0"), 2, "f{k}");
+  s.replace(s.find(constant(0)), constant(0).size(), "{c}");
+  std::string escaped;
+  for (char c : s) escaped += c == '\n' ? std::string("\\n") : std::string(1, c);
+  return "\"" + escaped + "\"";
+}
+
+// A runtime with the disk cache on in `dir` or off, and the milliseconds making it took.
+std::unique_ptr<jitexpr::Runtime> make_runtime(bool disk, const std::string& dir, double& ms) {
+  jitexpr::RuntimeOptions o;
+  o.disk_cache = disk;
+  o.cache_dir = dir;
+  auto t0 = Clock::now();
+  auto rt = std::make_unique<jitexpr::Runtime>(o);
+  ms = ms_since(t0);
+  return rt;
+}
+
+int run_expressions(int k_count) {
+  Inputs in;
+  double runtime_ms = 0;
+  std::unique_ptr<jitexpr::Runtime> rt = make_runtime(false, "", runtime_ms);
+  ExpressionRun run = first_expression_calls(*rt, in, k_count);
+  std::printf("{\"mode\": \"expressions\", \"k\": %d, %s, %s, \"exprs\": %s}\n", k_count,
+              number("runtime_ms", runtime_ms).c_str(), json(run, false).c_str(), expressions_list(k_count).c_str());
+  return 0;
+}
+
+int run_kernels(int k_count) {
+  Inputs in;
+  double runtime_ms = 0;
+  std::unique_ptr<jitexpr::Runtime> rt = make_runtime(false, "", runtime_ms);
+  KernelRun run = first_kernel_calls(*rt, in, k_count);
+  if (run.compiles != static_cast<std::uint64_t>(k_count)) fail("kernel_compiles is " + std::to_string(run.compiles));
+  std::printf("{\"mode\": \"kernels\", \"k\": %d, %s, %s, \"source\": %s}\n", k_count,
+              number("runtime_ms", runtime_ms).c_str(), json(run).c_str(), kernel_template().c_str());
+  return 0;
+}
+
+int run_disk(const std::string& dir, int k_count) {
+  Inputs in;
+  double runtime_ms = 0;
+  std::unique_ptr<jitexpr::Runtime> rt = make_runtime(true, dir, runtime_ms);
+  if (!rt->stats().disk_enabled) fail("the disk cache is off");
+  ExpressionRun exprs = first_expression_calls(*rt, in, k_count);
+  KernelRun kernels = first_kernel_calls(*rt, in, k_count);
+  jitexpr::RuntimeStats s = rt->stats();
+  std::uint64_t k = static_cast<std::uint64_t>(k_count);
+  const char* state = nullptr;
+  if (s.disk_hits == 0 && s.disk_misses == 2 * k && exprs.from_disk == 0 && kernels.compiles == k) state = "fill";
+  if (s.disk_hits == 2 * k && s.disk_misses == 0 && exprs.from_disk == k_count && kernels.compiles == 0) state = "hit";
+  if (!state || s.disk_errors != 0) {
+    fail("expected all 2K = " + std::to_string(2 * k) + " specializations missing from " + dir +
+         " or all found; disk hits " + std::to_string(s.disk_hits) + ", misses " + std::to_string(s.disk_misses) +
+         ", damaged " + std::to_string(s.disk_errors) + ", expressions from disk " + std::to_string(exprs.from_disk) +
+         ", kernels compiled " + std::to_string(kernels.compiles));
+  }
+  std::printf("{\"mode\": \"disk\", \"state\": \"%s\", \"k\": %d, %s, \"disk_hits\": %llu, \"disk_misses\": %llu, "
+              "\"expressions\": {%s}, \"kernels\": {%s}}\n",
+              state, k_count, number("runtime_ms", runtime_ms).c_str(), static_cast<unsigned long long>(s.disk_hits),
+              static_cast<unsigned long long>(s.disk_misses), json(exprs, true).c_str(), json(kernels).c_str());
+  return 0;
+}
+
+int usage() {
+  std::fprintf(stderr, "usage: bench_coldstart expressions K | kernels K | disk DIR K\n");
+  return 2;
+}
+
+int count(const char* arg) {
+  int k = std::atoi(arg);
+  if (k < 1 || k > 100000) std::exit(usage());
+  return k;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    if (argc == 3 && std::strcmp(argv[1], "expressions") == 0) return run_expressions(count(argv[2]));
+    if (argc == 3 && std::strcmp(argv[1], "kernels") == 0) return run_kernels(count(argv[2]));
+    if (argc == 4 && std::strcmp(argv[1], "disk") == 0) return run_disk(argv[2], count(argv[3]));
+  } catch (const jitexpr::Error& e) {
+    std::fprintf(stderr, "bench_coldstart: %s\n", e.what());
+    return 1;
+  }
+  return usage();
+}
