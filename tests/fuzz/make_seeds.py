@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of the fuzz targets (tests/fuzz/corpus/<target>/) from the test data:
-the malformed-expression corpus, a list of valid expressions, the kernel fixtures. Run it again
-after those change; files are named by the SHA-1 of their content, as libFuzzer names its own."""
+the malformed-expression corpus, a list of valid expressions, the kernel fixtures, the example
+kernels and the modules of the kernel unit tests. Run it again after those change; files are named
+by the SHA-1 of their content, as libFuzzer names its own."""
 import hashlib
 import os
 import random
@@ -77,3 +78,32 @@ snippets = [b"def f(a):\n    return a\n", b"import math\nfrom math import sqrt\n
 write("parse_module", kernels + snippets)
 # The generator of the eval target reads any bytes.
 write("eval", [rng.randbytes(rng.randrange(16, 128)) for _ in range(32)])
+
+
+def unit_test_modules():
+    """The kernel modules written as raw strings in the kernel unit tests."""
+    found = []
+    for name in ("KernelTest.cpp", "KernelDiffTest.cpp"):
+        text = (root / "tests/unit" / name).read_text()
+        found += [m.encode() for m in re.findall(r'R"\((.*?)\)"', text, re.S) if "def " in m]
+    return found
+
+
+# Kernels that type-check and compile, each reaching constructs the fixtures leave out.
+KERNEL_SNIPPETS = [
+    "def f(a, b):\n    a, b = b, a\n    return a - b\n",
+    "def f(x: float64[:, :]) -> float64:\n    n, m = x.shape\n    t: float64 = 0\n    for i in range(n):\n"
+    "        for j in range(m - 1, -1, -1):\n            if x[i, j] < 0:\n                continue\n"
+    "            t += x[i, -j]\n    return t\n",
+    "def fact(n: int64) -> int64:\n    return 1 if n <= 1 else n * fact(n - 1)\n\ndef g(k):\n    return fact(k)\n",
+    "import random\ndef f(n):\n    s = 0.0\n    for i in prange(n):\n        s += random.uniform(-1.0, 1.0)\n"
+    "    return s\n",
+    "import numpy as np\ndef f(n):\n    a = np.zeros((n, 2), dtype=np.int32)\n    b = [0.0] * n\n"
+    "    c = ones_like(b)\n    a[0, 1] += 3\n    return a.size + len(b) + c.ndim\n",
+    "import cmath\ndef f(z):\n    w = complex(z, 1.0)\n    return cmath.sqrt(w).real + abs(w) + w.imag\n",
+    "def f(a, i):\n    x = a // i % 3 ** 2 << 1 >> 1 & 7 | 8 ^ 1\n    return min(x, 4, i) + max(int(x), 0) + round(float(x))\n",
+    "def f(a):\n    while True:\n        a -= 1\n        if not (a > 0 and a != 5) or a == 7:\n            break\n"
+    "    return None\n",
+]
+write("kernel", [p.read_bytes() for p in sorted((root / "examples/kernels").glob("*.py"))] + kernels
+      + unit_test_modules() + [k.encode() for k in KERNEL_SNIPPETS] + snippets[:3])

@@ -1,8 +1,9 @@
 // One Runtime shared by many threads: results stay right while the code cache hits, misses,
 // evicts and is cleared under them; concurrent first calls of a key compile it once; errors reach
-// every waiting caller. Every result is checked element by element. The tsan preset runs this
-// file under ThreadSanitizer (scripts/test.sh); the arrays stay small enough to run on the calling
-// thread except in the test that asks for the parallel executor.
+// every waiting caller; the functions of one kernel Module specialize for several argument types
+// at once while their compiled specializations run. Every result is checked element by element.
+// The tsan preset runs this file under ThreadSanitizer (scripts/test.sh); the arrays stay small
+// enough to run on the calling thread except in the test that asks for the parallel executor.
 #include <jitexpr/jitexpr.h>
 
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <complex>
 #include <cstdint>
 #include <latch>
 #include <string>
@@ -172,6 +174,133 @@ TEST(Concurrency, RuntimesOnSeveralThreadsAtOnce) {
     for (int it = 0; it < 20; ++it) wrong += wrong_elements(rt, it % 4 + t, DType::Int64, 5, it);
   });
   EXPECT_EQ(wrong.load(), 0);
+}
+
+// The calls of KernelSpecializationsCompileOnceWhileOthersRunWarm: each is one function of
+// kKernels at one tuple of argument types, that is one specialization.
+constexpr const char* kKernels = R"(
+def poly(x, k):
+    return x * x + k
+
+def dot(a, b):
+    s = 0
+    for i in range(len(a)):
+        s += a[i] * b[i]
+    return s
+
+def fill(out, v):
+    for i in range(len(out)):
+        out[i] = v + i
+    return len(out)
+)";
+
+enum class KernelCall { PolyInt, PolyFloat, PolyIntFloat, PolyComplex, DotInt, DotFloat, DotFloatInt, FillFloat,
+                        FillInt, FillFloatInt };
+constexpr int kKernelCalls = 10;
+
+// Makes call `c` of kKernels with arguments drawn from `seed` and says whether its result (and,
+// for fill, every element it wrote) is exactly what it should be, in the dtype it should have.
+bool kernel_call_is_right(const Module& m, KernelCall c, std::int64_t seed) {
+  std::int64_t n = 3 + seed % 7;
+  auto ramp_dot = [&](std::int64_t off_a, std::int64_t off_b) {  // sum of (off_a + e) * (off_b + e)
+    std::int64_t s = 0;
+    for (std::int64_t e = 0; e < n; ++e) s += (off_a + e) * (off_b + e);
+    return s;
+  };
+  auto filled = [&](const Array& out, DType dtype, std::int64_t v) {
+    for (std::int64_t e = 0; e < n; ++e) {
+      bool ok = dtype == DType::Int64 ? out.data<std::int64_t>()[e] == v + e
+                                      : out.data<double>()[e] == static_cast<double>(v + e);
+      if (!ok) return false;
+    }
+    return true;
+  };
+  double x = static_cast<double>(seed % 1000), k = static_cast<double>(seed % 13);
+  std::int64_t xi = seed % 1000, ki = seed % 13;
+  switch (c) {
+    case KernelCall::PolyInt: {
+      Value v = m("poly")(xi, ki);
+      return v.dtype() == DType::Int64 && v.as<std::int64_t>() == xi * xi + ki;
+    }
+    case KernelCall::PolyFloat: {
+      Value v = m("poly")(x, k);
+      return v.dtype() == DType::Float64 && v.as<double>() == x * x + k;
+    }
+    case KernelCall::PolyIntFloat: {
+      Value v = m("poly")(xi, k);
+      return v.dtype() == DType::Float64 && v.as<double>() == x * x + k;
+    }
+    case KernelCall::PolyComplex: {
+      std::complex<double> z(x, 1.0);
+      Value v = m("poly")(z, ki);
+      return v.dtype() == DType::Complex128 && v.as<std::complex<double>>() == std::complex<double>(x * x - 1 + k, 2 * x);
+    }
+    case KernelCall::DotInt: {
+      Value v = m("dot")(ramp(DType::Int64, n, seed), ramp(DType::Int64, n, -seed));
+      return v.dtype() == DType::Int64 && v.as<std::int64_t>() == ramp_dot(seed, -seed);
+    }
+    case KernelCall::DotFloat: {
+      Value v = m("dot")(ramp(DType::Float64, n, seed), ramp(DType::Float64, n, 2));
+      return v.dtype() == DType::Float64 && v.as<double>() == static_cast<double>(ramp_dot(seed, 2));
+    }
+    case KernelCall::DotFloatInt: {
+      Value v = m("dot")(ramp(DType::Float64, n, 1), ramp(DType::Int64, n, seed));
+      return v.dtype() == DType::Float64 && v.as<double>() == static_cast<double>(ramp_dot(1, seed));
+    }
+    case KernelCall::FillFloat: {
+      Array out = Array::zeros(DType::Float64, {n});
+      Value v = m("fill")(out, x);
+      return v.as<std::int64_t>() == n && filled(out, DType::Float64, xi);
+    }
+    case KernelCall::FillInt: {
+      Array out = Array::zeros(DType::Int64, {n});
+      Value v = m("fill")(out, xi);
+      return v.as<std::int64_t>() == n && filled(out, DType::Int64, xi);
+    }
+    case KernelCall::FillFloatInt: {
+      Array out = Array::zeros(DType::Float64, {n});
+      Value v = m("fill")(out, xi);
+      return v.as<std::int64_t>() == n && filled(out, DType::Float64, xi);
+    }
+  }
+  return false;
+}
+
+TEST(Concurrency, KernelSpecializationsCompileOnceWhileOthersRunWarm) {
+  // 8 threads released together on 10 specializations of 3 functions of one Module, each thread
+  // starting at another: the first calls compile several specializations at once (of different
+  // functions) while later calls of the finished ones run warm; every call is made 24 times.
+  constexpr int kPerThread = 30;
+  Runtime rt(small_cache(64));  // no disk cache: every specialization is compiled here
+  Module m = rt.compile_module(kKernels);
+  std::atomic<int> wrong{0}, errors{0};
+  auto check = [&](KernelCall c, std::int64_t seed) {
+    try {
+      if (!kernel_call_is_right(m, c, seed)) {
+        ADD_FAILURE() << "wrong result of call " << static_cast<int>(c) << " with seed " << seed;
+        ++wrong;
+      }
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << e.what();
+      ++errors;
+    }
+  };
+  on_threads(kThreads, [&](int t) {
+    for (int it = 0; it < kPerThread; ++it) check(static_cast<KernelCall>((t * 3 + it) % kKernelCalls), t * 100 + it);
+  });
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(m("poly").specializations(), 4u);
+  EXPECT_EQ(m("dot").specializations(), 3u);
+  EXPECT_EQ(m("fill").specializations(), 3u);
+  EXPECT_EQ(rt.stats().kernel_compiles, static_cast<std::uint64_t>(kKernelCalls));
+  // Warm now: a second round compiles nothing.
+  on_threads(kThreads, [&](int t) {
+    for (int c = 0; c < kKernelCalls; ++c) check(static_cast<KernelCall>(c), 1000 + t);
+  });
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(rt.stats().kernel_compiles, static_cast<std::uint64_t>(kKernelCalls));
 }
 
 TEST(Concurrency, ParallelEvaluationsFromSeveralThreads) {
