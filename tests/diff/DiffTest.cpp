@@ -171,7 +171,7 @@ std::vector<Case> load_cases(const std::string& path) {
         ls >> hex;
         std::vector<unsigned char> raw = from_hex(hex);
         c.bound.resize(raw.size() / sizeof(double));
-        std::memcpy(c.bound.data(), raw.data(), raw.size());
+        if (!raw.empty()) std::memcpy(c.bound.data(), raw.data(), raw.size());  // an empty bound has no buffer
       }
     } else if (tag == "end") {
       cases.push_back(std::move(c));
