@@ -14,7 +14,8 @@ namespace jitexpr::codegen {
 std::unique_ptr<llvm::Module> load_runtime_helpers(llvm::LLVMContext& ctx) {
   llvm::StringRef bytes(reinterpret_cast<const char*>(jitexpr_helpers_bc), jitexpr_helpers_bc_size);
   llvm::MemoryBufferRef buffer(bytes, "jitexpr-helpers");
-  llvm::Expected<std::unique_ptr<llvm::Module>> m = llvm::parseBitcodeFile(buffer, ctx);
+  // Lazily: only the helpers a program calls are read (internalize_helpers), not the whole module.
+  llvm::Expected<std::unique_ptr<llvm::Module>> m = llvm::getLazyBitcodeModule(buffer, ctx);
   if (!m) {
     llvm::consumeError(m.takeError());
     assert(false && "the embedded helper bitcode is valid");
@@ -29,6 +30,18 @@ std::unique_ptr<llvm::Module> load_runtime_helpers(llvm::LLVMContext& ctx) {
 }
 
 void internalize_helpers(llvm::Module& m, llvm::ArrayRef<llvm::StringRef> keep) {
+  // Read the bodies of the helpers the program calls, then of the helpers those call, and so on.
+  for (bool more = true; more;) {
+    more = false;
+    for (llvm::Function& f : m) {
+      if (!f.isMaterializable() || f.use_empty()) continue;
+      if (llvm::Error e = f.materialize()) {
+        llvm::consumeError(std::move(e));
+        assert(false && "the embedded helper bitcode is valid");
+      }
+      more = true;
+    }
+  }
   for (llvm::Function& f : m) {
     if (f.isDeclaration()) continue;
     bool kept = false;
@@ -49,6 +62,11 @@ void internalize_helpers(llvm::Module& m, llvm::ArrayRef<llvm::StringRef> keep) 
         changed = true;
       }
     }
+  }
+  // Nothing unread is left but what the optimizer never sees; this ends the lazy reading.
+  if (llvm::Error e = m.materializeAll()) {
+    llvm::consumeError(std::move(e));
+    assert(false && "the embedded helper bitcode is valid");
   }
 }
 
