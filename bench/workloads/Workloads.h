@@ -289,7 +289,7 @@ inline std::string quoted(const std::string& s) {
 inline int main_with(int argc, char** argv, const std::string& variant, const std::function<int()>& threads,
                      const std::map<std::string, std::function<Case()>>& cases,
                      const std::function<std::string()>& extra = {}) {
-  std::string workload, save;
+  std::string workload;
   int repeat = 3;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
