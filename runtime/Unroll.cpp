@@ -106,7 +106,8 @@ class Unroller {
     if (length < 1 || length > kMaxUnrolledAxis || !keeps_(c)) return nullptr;
 
     // Term j reads each operand at index j of the axis (through a new operand without it).
-    int id = unrolled++;
+    int id = unrolled;
+    std::vector<SliceOperand> new_slices;
     std::vector<std::map<std::string, std::string>> renames(static_cast<std::size_t>(length));
     for (std::size_t v = 0; v < vars.size(); ++v) {
       std::int64_t dim = axis - (rank - arrays[v]->ndim());
@@ -115,7 +116,7 @@ class Unroller {
       for (std::int64_t j = 0; j < length; ++j) {
         std::string name = broadcast ? fmt::format("__jx{}_{}", id, vars[v].name)
                                      : fmt::format("__jx{}_{}_{}", id, j, vars[v].name);
-        if (j == 0 || !broadcast) slices.push_back({name, vars[v].name, static_cast<int>(dim), broadcast ? 0 : j});
+        if (j == 0 || !broadcast) new_slices.push_back({name, vars[v].name, static_cast<int>(dim), broadcast ? 0 : j});
         renames[static_cast<std::size_t>(j)][vars[v].name] = name;
       }
     }
@@ -125,6 +126,9 @@ class Unroller {
       if (!term) return nullptr;
       acc = acc ? combine(*op, c, std::move(acc), std::move(term)) : std::move(term);
     }
+    // Only a reduction that was unrolled adds operands.
+    ++unrolled;
+    slices.insert(slices.end(), new_slices.begin(), new_slices.end());
     return acc;
   }
 
