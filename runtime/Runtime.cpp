@@ -182,6 +182,12 @@ struct Prepared {
 };
 
 // A new result array of `shape` whose axes lie in memory in `order` (outermost first).
+// What a cache entry weighs against RuntimeOptions::max_cache_bytes: its object (the machine
+// code and its relocations, about what the JIT maps) and a fixed share for the JITDylib, the
+// typed program and the bookkeeping.
+constexpr std::uint64_t kEntryOverhead = 4096;
+std::uint64_t code_weight(const Compiled& c) { return c.kernel->object().size() + kEntryOverhead; }
+
 Array new_result(DType dtype, const Shape& shape, const std::vector<int>& order) {
   bool c_order = true;
   for (std::size_t k = 0; k < order.size(); ++k) c_order = c_order && order[k] == static_cast<int>(k);
@@ -193,14 +199,6 @@ Array new_result(DType dtype, const Shape& shape, const std::vector<int>& order)
   return Array::empty(dtype, permuted).transpose(inverse);
 }
 
-}  // namespace
-
-// What a cache entry weighs against RuntimeOptions::max_cache_bytes: its object (the machine
-// code and its relocations, about what the JIT maps) and a fixed share for the JITDylib, the
-// typed program and the bookkeeping.
-namespace {
-constexpr std::uint64_t kEntryOverhead = 4096;
-std::uint64_t code_weight(const Compiled& c) { return c.kernel->object().size() + kEntryOverhead; }
 }  // namespace
 
 struct Runtime::Impl {
@@ -230,7 +228,7 @@ struct Runtime::Impl {
   CodeCache<Compiled> cache;
   std::mutex parse_mutex;
   std::unordered_map<std::string, std::shared_ptr<const Parsed>> parsed_exprs;
-  std::unordered_map<std::string, UnrolledExpr> unrolled_exprs;  // guarded by parse_mutex
+  std::unordered_map<std::string, std::shared_ptr<const UnrolledExpr>> unrolled_exprs;  // guarded by parse_mutex
   static constexpr std::size_t kMaxParsed = 4096;
 
   std::shared_ptr<const Parsed> parse(std::string_view text) {
@@ -456,13 +454,13 @@ struct Runtime::Impl {
                                        const Array* out, Bindings& with_slices) {
     // A reduction at the root with out= keeps its own rule (out= must have its exact type).
     if (!parsed->has_axis_reduction || (out && parsed->reduction)) return nullptr;
-    UnrolledExpr u = unrolled(parsed, bindings);
-    if (!u.parsed) return nullptr;
+    std::shared_ptr<const UnrolledExpr> u = unrolled(parsed, bindings);
+    if (!u || !u->parsed) return nullptr;
     with_slices = bindings;
-    for (const SliceOperand& slice : u.slices) {
+    for (const SliceOperand& slice : u->slices) {
       with_slices.emplace_back(slice.name, Value(slice_view(*find_array(bindings, slice.source), slice)));
     }
-    return u.parsed;
+    return u->parsed;
   }
 
   // For dump_ir, dump_llvm and dump_asm: what evaluate would compile.
@@ -483,15 +481,15 @@ struct Runtime::Impl {
   }
 
   // The unrolled form of `parsed` for these operands (Unroll.h), cached by their dtypes and shapes.
-  UnrolledExpr unrolled(const std::shared_ptr<const Parsed>& parsed, const Bindings& bindings) {
+  std::shared_ptr<const UnrolledExpr> unrolled(const std::shared_ptr<const Parsed>& parsed, const Bindings& bindings) {
     std::string key = parsed->canonical;
     for (const VariableUse& v : parsed->variables) {
       const Array* a = find_array(bindings, v.name);
-      if (!a) return {};  // the normal path reports it
+      if (!a) return nullptr;  // the normal path reports it
       key += fmt::format("|{}:{}", dtype_name(a->dtype()), shape_string(a->shape()));
     }
     for (const auto& [name, value] : bindings) {
-      if (name.rfind("__jx", 0) == 0) return {};  // the names of slice operands are taken
+      if (name.rfind("__jx", 0) == 0) return nullptr;  // the names of slice operands are taken
     }
     {
       std::lock_guard<std::mutex> lock(parse_mutex);
@@ -515,15 +513,15 @@ struct Runtime::Impl {
         return false;  // the normal path reports it
       }
     };
-    UnrolledExpr result;
+    auto result = std::make_shared<UnrolledExpr>();  // with no parsed form: nothing to unroll
     if (std::optional<Unrolled> u = unroll_short_reductions(*parsed->ast, array_of, terms_keep_type)) {
       auto p = std::make_shared<Parsed>();
       p->src = parsed->src;  // the unrolled tree keeps the source ranges of the text as written
       p->ast = std::move(u->ast);
       p->describe();
       if (p->variables.size() <= static_cast<std::size_t>(kMaxOperands)) {
-        result.parsed = std::move(p);
-        result.slices = std::move(u->slices);
+        result->parsed = std::move(p);
+        result->slices = std::move(u->slices);
       }
     }
     std::lock_guard<std::mutex> lock(parse_mutex);
