@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake ninja-build ccache git
+  cmake ninja-build ccache git dpkg-dev
   clang-19 llvm-19-dev llvm-19-tools libclang-rt-19-dev
   libfmt-dev libtbb-dev libedit-dev libcli11-dev
   googletest libgtest-dev libbenchmark-dev
