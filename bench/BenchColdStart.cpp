@@ -6,7 +6,10 @@
 //                                   "sin(a) * 4.5", ...) on float64[1000], each evaluated once in
 //                                   this process with the disk cache off: median, min and max of
 //                                   the first calls, the first of the process apart (it also starts
-//                                   the JIT), and the median phase split from Runtime::stats()
+//                                   the JIT), and the median phase split from Runtime::stats().
+//                                   Tiered compilation is on, as by default: these run fast code
+//   bench_coldstart optimized K     the same with tiering off: each first call waits for the
+//                                   optimized code
 //   bench_coldstart kernels K       K distinct new modules, each one def summing a[i] * c over a
 //                                   float64[1000], made by compile_module and called once: the
 //                                   same figures, and the median kernel_compile_ms per kernel
@@ -113,9 +116,16 @@ struct Inputs {
 
 // The first calls of K new expressions, and the phases the runtime recorded for each.
 struct ExpressionRun {
-  std::vector<double> total, parse, infer, optimize, codegen, other;
+  std::vector<double> total, other;
+  std::vector<std::vector<double>> phases = std::vector<std::vector<double>>(7);  // as kPhaseNames
   int from_disk = 0;
 };
+
+constexpr const char* kPhaseNames[] = {"parse", "infer", "passes", "irgen", "optimize", "codegen", "link"};
+
+std::vector<double> phases_of(const jitexpr::CacheEntryStats& e) {
+  return {e.parse_ms, e.infer_ms, e.passes_ms, e.irgen_ms, e.optimize_ms, e.codegen_ms, e.link_ms};
+}
 
 ExpressionRun first_expression_calls(jitexpr::Runtime& rt, const Inputs& in, int k_count) {
   ExpressionRun run;
@@ -133,22 +143,19 @@ ExpressionRun first_expression_calls(jitexpr::Runtime& rt, const Inputs& in, int
     }
     const jitexpr::CacheEntryStats& e = s.entries.front();
     run.total.push_back(ms);
-    run.parse.push_back(e.parse_ms);
-    run.infer.push_back(e.infer_ms);
-    run.optimize.push_back(e.optimize_ms);
-    run.codegen.push_back(e.codegen_ms);
-    run.other.push_back(ms - e.parse_ms - e.infer_ms - e.optimize_ms - e.codegen_ms);
+    std::vector<double> phases = phases_of(e);
+    for (std::size_t p = 0; p < phases.size(); ++p) run.phases[p].push_back(phases[p]);
+    run.other.push_back(ms - e.compile_ms());
     run.from_disk += e.from_disk ? 1 : 0;
   }
   return run;
 }
 
-std::string json(const ExpressionRun& run, bool disk) {
-  std::string s = json(summarize(run.total)) + ", \"phases_ms\": {" + number("parse", median(run.parse)) + ", " +
-                  number("infer", median(run.infer)) + ", " + number("optimize", median(run.optimize)) + ", " +
-                  // On a disk hit, codegen_ms is the time of loading and linking the stored object.
-                  number(disk ? "load_or_codegen" : "codegen", median(run.codegen));
-  return s + ", " + number("other", median(run.other)) + "}, \"from_disk\": " + std::to_string(run.from_disk);
+// On a disk hit, link is the time of reading and linking the stored object.
+std::string json(const ExpressionRun& run) {
+  std::string s = json(summarize(run.total)) + ", \"phases_ms\": {";
+  for (std::size_t p = 0; p < run.phases.size(); ++p) s += number(kPhaseNames[p], median(run.phases[p])) + ", ";
+  return s + number("other", median(run.other)) + "}, \"from_disk\": " + std::to_string(run.from_disk);
 }
 
 // The first calls of K new kernels: compile_module (which parses) and the call (which infers,
@@ -205,23 +212,29 @@ std::string kernel_template() {
 }
 
 // A runtime with the disk cache on in `dir` or off, and the milliseconds making it took.
-std::unique_ptr<jitexpr::Runtime> make_runtime(bool disk, const std::string& dir, double& ms) {
+std::unique_ptr<jitexpr::Runtime> make_runtime(bool disk, const std::string& dir, double& ms, bool tiering = true) {
   jitexpr::RuntimeOptions o;
   o.disk_cache = disk;
   o.cache_dir = dir;
+  o.tiering = tiering;
   auto t0 = Clock::now();
   auto rt = std::make_unique<jitexpr::Runtime>(o);
   ms = ms_since(t0);
   return rt;
 }
 
-int run_expressions(int k_count) {
+int run_expressions(int k_count, bool tiering) {
   Inputs in;
   double runtime_ms = 0;
-  std::unique_ptr<jitexpr::Runtime> rt = make_runtime(false, "", runtime_ms);
+  std::unique_ptr<jitexpr::Runtime> rt = make_runtime(false, "", runtime_ms, tiering);
   ExpressionRun run = first_expression_calls(*rt, in, k_count);
-  std::printf("{\"mode\": \"expressions\", \"k\": %d, %s, %s, \"exprs\": %s}\n", k_count,
-              number("runtime_ms", runtime_ms).c_str(), json(run, false).c_str(), expressions_list(k_count).c_str());
+  // Each first call must have run on the code of the tier asked for.
+  jitexpr::CodeTier want = tiering ? jitexpr::CodeTier::Fast : jitexpr::CodeTier::Optimized;
+  for (const jitexpr::CacheEntryStats& e : rt->stats().entries) {
+    if (e.first_tier != want) fail("'" + e.key + "' started on the other tier");
+  }
+  std::printf("{\"mode\": \"%s\", \"k\": %d, %s, %s, \"exprs\": %s}\n", tiering ? "expressions" : "optimized", k_count,
+              number("runtime_ms", runtime_ms).c_str(), json(run).c_str(), expressions_list(k_count).c_str());
   return 0;
 }
 
@@ -257,12 +270,12 @@ int run_disk(const std::string& dir, int k_count) {
   std::printf("{\"mode\": \"disk\", \"state\": \"%s\", \"k\": %d, %s, \"disk_hits\": %llu, \"disk_misses\": %llu, "
               "\"expressions\": {%s}, \"kernels\": {%s}}\n",
               state, k_count, number("runtime_ms", runtime_ms).c_str(), static_cast<unsigned long long>(s.disk_hits),
-              static_cast<unsigned long long>(s.disk_misses), json(exprs, true).c_str(), json(kernels).c_str());
+              static_cast<unsigned long long>(s.disk_misses), json(exprs).c_str(), json(kernels).c_str());
   return 0;
 }
 
 int usage() {
-  std::fprintf(stderr, "usage: bench_coldstart expressions K | kernels K | disk DIR K\n");
+  std::fprintf(stderr, "usage: bench_coldstart expressions K | optimized K | kernels K | disk DIR K\n");
   return 2;
 }
 
@@ -276,7 +289,8 @@ int count(const char* arg) {
 
 int main(int argc, char** argv) {
   try {
-    if (argc == 3 && std::strcmp(argv[1], "expressions") == 0) return run_expressions(count(argv[2]));
+    if (argc == 3 && std::strcmp(argv[1], "expressions") == 0) return run_expressions(count(argv[2]), true);
+    if (argc == 3 && std::strcmp(argv[1], "optimized") == 0) return run_expressions(count(argv[2]), false);
     if (argc == 3 && std::strcmp(argv[1], "kernels") == 0) return run_kernels(count(argv[2]));
     if (argc == 4 && std::strcmp(argv[1], "disk") == 0) return run_disk(argv[2], count(argv[3]));
   } catch (const jitexpr::Error& e) {

@@ -10,6 +10,7 @@
 // single-threaded: the runtime is made with num_threads = 1.
 #include "Agreement.h"
 #include "HandWritten.h"
+#include "Warmup.h"
 
 #include <jitexpr/Array.h>
 #include <jitexpr/Runtime.h>
@@ -112,7 +113,8 @@ void bm_jitexpr_out(benchmark::State& state, const Case& c, std::int64_t n) {
   const Inputs& in = inputs(n);
   Bindings bindings = bindings_for(in);
   Array out = Array::empty(c.out, {n});
-  runtime().evaluate(c.expr, bindings, out);  // compiles (or hits the cache) and touches `out`
+  // Compiles (or hits the cache), touches `out`, and waits for the optimized code.
+  jitexpr_bench::warm_up(runtime(), [&] { runtime().evaluate(c.expr, bindings, out); });
   for (auto _ : state) {
     Array r = runtime().evaluate(c.expr, bindings, out);
     benchmark::DoNotOptimize(r.raw_data());
@@ -124,7 +126,7 @@ void bm_jitexpr_out(benchmark::State& state, const Case& c, std::int64_t n) {
 void bm_jitexpr_new(benchmark::State& state, const Case& c, std::int64_t n) {
   const Inputs& in = inputs(n);
   Bindings bindings = bindings_for(in);
-  runtime().evaluate(c.expr, bindings);
+  jitexpr_bench::warm_up(runtime(), [&] { runtime().evaluate(c.expr, bindings); });
   for (auto _ : state) {
     Array r = runtime().evaluate(c.expr, bindings);
     benchmark::DoNotOptimize(r.raw_data());

@@ -15,6 +15,7 @@
 // work runs on several threads.
 #include "Agreement.h"
 #include "HandWritten.h"
+#include "Warmup.h"
 
 #include <jitexpr/Array.h>
 #include <jitexpr/Runtime.h>
@@ -145,8 +146,11 @@ void bm_jitexpr(benchmark::State& state, const Case& c, int threads, std::int64_
   Bindings bindings = bindings_for(in);
   jitexpr::Runtime& rt = runtime(threads);
   Array out = Array::empty(c.out, {n});
-  // Compiles (or hits the cache), touches `out`, and lets the runtime learn the kernel's cost.
-  for (int i = 0; i < 3; ++i) into_out ? rt.evaluate(c.expr, bindings, out) : rt.evaluate(c.expr, bindings);
+  // Compiles (or hits the cache), touches `out`, waits for the optimized code and lets the runtime
+  // learn the kernel's cost.
+  auto call = [&] { into_out ? rt.evaluate(c.expr, bindings, out) : rt.evaluate(c.expr, bindings); };
+  jitexpr_bench::warm_up(rt, call);
+  for (int i = 0; i < 3; ++i) call();
   for (auto _ : state) {
     Array r = into_out ? rt.evaluate(c.expr, bindings, out) : rt.evaluate(c.expr, bindings);
     benchmark::DoNotOptimize(r.raw_data());

@@ -21,6 +21,7 @@
 #include <atomic>
 #include <cassert>
 #include <chrono>
+#include <mutex>
 #include <stdexcept>
 
 namespace jitexpr::codegen {
@@ -75,13 +76,19 @@ class JitKernel : public CompiledKernel {
 struct Jit::Impl {
   std::unique_ptr<llvm::orc::LLJIT> jit;
   std::atomic<std::uint64_t> counter{0};
-  std::unique_ptr<llvm::TargetMachine> tms[4];
-  std::mutex tm_mutex;
+  // One TargetMachine per optimization level; each is used by one compile at a time.
+  struct Level {
+    std::mutex mutex;
+    std::unique_ptr<llvm::TargetMachine> tm;
+  };
+  Level levels[4];
+  std::once_flag made[4];
 
   // Builds and optimizes the module of one program; returns it with its entry's name.
   template <typename P>
   std::unique_ptr<llvm::Module> build(const P& p, const CompileOptions& o, llvm::LLVMContext& ctx,
-                                      const std::string& name) {
+                                      const std::string& name, CompileTimings* timings = nullptr) {
+    auto t0 = std::chrono::steady_clock::now();
     std::unique_ptr<llvm::Module> m = load_runtime_helpers(ctx);
     m->setModuleIdentifier(name);
     const HostTarget& host = host_target();
@@ -102,10 +109,15 @@ struct Jit::Impl {
     }
     internalize_helpers(*m, {name});
     assert(!llvm::verifyModule(*m, &llvm::errs()) && "generated IR is valid");
-    std::lock_guard<std::mutex> lock(tm_mutex);
-    llvm::TargetMachine& tm = target_machine(o.opt_level);
-    m->setDataLayout(tm.createDataLayout());
-    optimize_module(*m, tm, o.opt_level, /*slp=*/!std::is_same_v<P, ir::KProgram>);
+    auto t1 = std::chrono::steady_clock::now();
+    Level& level = level_of(o.opt_level);
+    std::lock_guard<std::mutex> lock(level.mutex);
+    m->setDataLayout(level.tm->createDataLayout());
+    optimize_module(*m, *level.tm, o.opt_level, /*slp=*/!std::is_same_v<P, ir::KProgram>);
+    if (timings) {
+      timings->irgen_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+      timings->optimize_ms = ms_since(t1);
+    }
     return m;
   }
 
@@ -115,9 +127,9 @@ struct Jit::Impl {
     {
       llvm::raw_svector_ostream os(bytes);
       llvm::legacy::PassManager pm;
-      std::lock_guard<std::mutex> lock(tm_mutex);
-      llvm::TargetMachine& tm = target_machine(opt_level);
-      if (tm.addPassesToEmitFile(pm, os, nullptr, llvm::CodeGenFileType::ObjectFile)) {
+      Level& level = level_of(opt_level);
+      std::lock_guard<std::mutex> lock(level.mutex);
+      if (level.tm->addPassesToEmitFile(pm, os, nullptr, llvm::CodeGenFileType::ObjectFile)) {
         throw std::runtime_error("the host target cannot emit object files");
       }
       pm.run(m);
@@ -149,10 +161,11 @@ struct Jit::Impl {
   template <typename P> std::string llvm_ir(const P& p, const CompileOptions& options);
   template <typename P> std::string assembly(const P& p, const CompileOptions& options);
 
-  llvm::TargetMachine& target_machine(int level) {
-    int l = level < 0 ? 0 : level > 3 ? 3 : level;
-    if (!tms[l]) tms[l] = make_host_target_machine(l);
-    return *tms[l];
+  // The level's TargetMachine is made on first use; lock its mutex before using it.
+  Level& level_of(int opt_level) {
+    int l = opt_level < 0 ? 0 : opt_level > 3 ? 3 : opt_level;
+    std::call_once(made[l], [&] { levels[l].tm = make_host_target_machine(l); });
+    return levels[l];
   }
 };
 
@@ -191,10 +204,8 @@ template <typename P>
 std::unique_ptr<CompiledKernel> Jit::Impl::compile(const P& p, const CompileOptions& options) {
   std::string name = kEntryName;
   CompileTimings timings;
-  auto t0 = std::chrono::steady_clock::now();
   auto ctx = std::make_unique<llvm::LLVMContext>();
-  std::unique_ptr<llvm::Module> m = build(p, options, *ctx, name);
-  timings.optimize_ms = ms_since(t0);
+  std::unique_ptr<llvm::Module> m = build(p, options, *ctx, name, &timings);
 
   // Instruction selection and object emission here, with our TargetMachine, so that the object
   // is also what a disk cache or an AOT build would keep; the JIT only links it.
@@ -202,8 +213,10 @@ std::unique_ptr<CompiledKernel> Jit::Impl::compile(const P& p, const CompileOpti
   std::unique_ptr<llvm::MemoryBuffer> object = emit_object(*m, options.opt_level);
   m.reset();
   ctx.reset();
-  std::unique_ptr<JitKernel> kernel = link(object->getBuffer());
   timings.codegen_ms = ms_since(t1);
+  auto t2 = std::chrono::steady_clock::now();
+  std::unique_ptr<JitKernel> kernel = link(object->getBuffer());
+  timings.link_ms = ms_since(t2);
   kernel->set_timings(timings);
   return kernel;
 }
@@ -251,9 +264,9 @@ std::string Jit::Impl::assembly(const P& p, const CompileOptions& options) {
   llvm::SmallString<4096> buffer;
   llvm::raw_svector_ostream os(buffer);
   llvm::legacy::PassManager pm;
-  std::lock_guard<std::mutex> lock(tm_mutex);
-  llvm::TargetMachine& tm = target_machine(options.opt_level);
-  if (tm.addPassesToEmitFile(pm, os, nullptr, llvm::CodeGenFileType::AssemblyFile)) {
+  Level& level = level_of(options.opt_level);
+  std::lock_guard<std::mutex> lock(level.mutex);
+  if (level.tm->addPassesToEmitFile(pm, os, nullptr, llvm::CodeGenFileType::AssemblyFile)) {
     throw std::runtime_error("the host target cannot emit assembly");
   }
   pm.run(*m);

@@ -3,7 +3,9 @@
 //
 // One Jit owns one ORC LLJIT. Each compiled kernel lives in a JITDylib of its own (and its
 // ResourceTracker), so destroying a CompiledKernel frees its code, and the same object can be
-// linked again later under the same symbol name. compile() and load() are thread-safe.
+// linked again later under the same symbol name. compile() and load() are thread-safe; compiles
+// at different optimization levels run concurrently (a background optimizing compile never
+// holds up a fast one).
 #pragma once
 
 #include "ir/KernelIR.h"
@@ -31,8 +33,10 @@ struct CompileOptions {
 };
 
 struct CompileTimings {
-  double optimize_ms = 0;  // IR generation and the LLVM optimization pipeline
-  double codegen_ms = 0;   // instruction selection, object emission and JIT linking
+  double irgen_ms = 0;     // LLVM IR generation, with the runtime helpers the program calls
+  double optimize_ms = 0;  // the LLVM optimization pipeline
+  double codegen_ms = 0;   // instruction selection and object emission
+  double link_ms = 0;      // linking the object into the JIT
 };
 
 class CompiledKernel {

@@ -9,8 +9,6 @@
 namespace jitexpr::codegen {
 
 void optimize_module(llvm::Module& m, llvm::TargetMachine& tm, int opt_level, bool slp) {
-  std::unique_ptr<llvm::TargetLibraryInfoImpl> tlii = make_library_info();
-
   llvm::PipelineTuningOptions pto;
   pto.LoopVectorization = opt_level >= 2;
   pto.SLPVectorization = opt_level >= 2 && slp;
@@ -22,7 +20,7 @@ void optimize_module(llvm::Module& m, llvm::TargetMachine& tm, int opt_level, bo
   llvm::CGSCCAnalysisManager cgam;
   llvm::ModuleAnalysisManager mam;
   llvm::PassBuilder pb(&tm, pto);
-  fam.registerPass([&] { return llvm::TargetLibraryAnalysis(*tlii); });
+  fam.registerPass([&] { return llvm::TargetLibraryAnalysis(host_library_info()); });
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);
   pb.registerFunctionAnalyses(fam);

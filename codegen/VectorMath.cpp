@@ -5,6 +5,7 @@
 #include <llvm/TargetParser/Triple.h>
 
 #include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,8 +25,6 @@ constexpr MvecFn kExtra[] = {
     {"log10", "v", true}, {"exp2", "v", true},  {"exp10", "v", true},  {"cbrt", "v"},  {"erf", "v"},    {"erfc", "v"},
     {"atan2", "vv"}, {"hypot", "vv"},
 };
-
-}  // namespace
 
 std::unique_ptr<llvm::TargetLibraryInfoImpl> make_library_info() {
   const HostTarget& host = host_target();
@@ -71,6 +70,13 @@ std::unique_ptr<llvm::TargetLibraryInfoImpl> make_library_info() {
   }();
   tlii->addVectorizableFunctions(descs);
   return tlii;
+}
+
+}  // namespace
+
+const llvm::TargetLibraryInfoImpl& host_library_info() {
+  static const std::unique_ptr<llvm::TargetLibraryInfoImpl> info = make_library_info();
+  return *info;
 }
 
 }  // namespace jitexpr::codegen

@@ -6,11 +6,10 @@
 
 #include <llvm/Analysis/TargetLibraryInfo.h>
 
-#include <memory>
-
 namespace jitexpr::codegen {
 
-// A TargetLibraryInfoImpl for the host with libmvec and our extra mappings registered.
-std::unique_ptr<llvm::TargetLibraryInfoImpl> make_library_info();
+// The TargetLibraryInfoImpl for the host with libmvec and our extra mappings registered: made
+// once per process (sorting the mappings costs more than copying them), read-only after.
+const llvm::TargetLibraryInfoImpl& host_library_info();
 
 }  // namespace jitexpr::codegen

@@ -62,11 +62,8 @@ template <typename T> class CodeCache {
       std::shared_ptr<const T> value = build(stats);
       std::lock_guard<std::mutex> lock(mutex_);
       slot->value = value;
-      slot->stats.parse_ms = stats.parse_ms;
-      slot->stats.infer_ms = stats.infer_ms;
-      slot->stats.optimize_ms = stats.optimize_ms;
-      slot->stats.codegen_ms = stats.codegen_ms;
-      slot->stats.from_disk = stats.from_disk;
+      stats.hits = slot->stats.hits;  // the waits counted meanwhile
+      slot->stats = stats;
       slot->bytes = weigh_(*value);
       bytes_ += slot->bytes;
       slot->ready = true;
@@ -83,6 +80,18 @@ template <typename T> class CodeCache {
       }
       throw;
     }
+  }
+
+  // Weighs the entry of `key` again, if it still holds `value` (its code grew: tiered
+  // compilation added the optimized code), and evicts beyond the limits.
+  void reweigh(const std::string& key, const T& value) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = map_.find(key);
+    if (it == map_.end() || !it->second->ready || it->second->value.get() != &value) return;
+    bytes_ -= it->second->bytes;
+    it->second->bytes = weigh_(value);
+    bytes_ += it->second->bytes;
+    evict_locked();
   }
 
   // `extra` may add to an entry's figures from its value (hits counted outside the cache).

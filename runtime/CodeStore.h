@@ -8,8 +8,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
+#include <utility>
 
 namespace jitexpr {
 
@@ -21,6 +23,10 @@ class CodeStore {
   // The code stored under `key`, linked by `jit`, or null: a miss, to be compiled and stored. An
   // entry that is intact on disk but does not link here is removed.
   std::unique_ptr<codegen::CompiledKernel> load(codegen::Jit& jit, const std::string& key);
+  // The code stored under the first of `keys` that holds any, and that key's index (keys.size()
+  // on a miss). One hit or one miss, however many keys were tried.
+  std::pair<std::unique_ptr<codegen::CompiledKernel>, std::size_t> load_first(codegen::Jit& jit,
+                                                                              std::initializer_list<std::string> keys);
   void store(const std::string& key, const codegen::CompiledKernel& code);
 
   const DiskCache& cache() const { return cache_; }

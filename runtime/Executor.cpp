@@ -146,8 +146,9 @@ constexpr std::int64_t kElementwiseBlock = 16384;
 
 }  // namespace
 
-std::int32_t run_elementwise(codegen::ElementwiseFn fn, const IterationPlan& plan, const std::vector<Array>& operands,
+std::int32_t run_elementwise(const CodeSlot& code, const IterationPlan& plan, const std::vector<Array>& operands,
                              Array& out, ThreadPool* pool) {
+  auto current = [&code] { return code.load(std::memory_order_acquire)->elementwise(); };
   std::vector<std::int64_t> strides = inner_strides(plan);
   std::int64_t n = plan.inner();
   for (std::int64_t e : plan.loop_shape) {
@@ -158,6 +159,7 @@ std::int32_t run_elementwise(codegen::ElementwiseFn fn, const IterationPlan& pla
   // even on one thread.
   if (!pool) {
     std::int32_t flags = 0;
+    codegen::ElementwiseFn fn = current();
     for_each_row(plan, bases, [&](const std::vector<char*>& ptrs) { flags |= fn(n, ptrs.data(), strides.data()); });
     return flags;
   }
@@ -177,7 +179,7 @@ std::int32_t run_elementwise(codegen::ElementwiseFn fn, const IterationPlan& pla
         std::int64_t row = u / per_row, start = (u % per_row) * kElementwiseBlock;
         row_pointers(plan, bases, row, ptrs);
         for (std::size_t s = 0; s < ptrs.size(); ++s) ptrs[s] += start * strides[s];
-        local |= fn(std::min(kElementwiseBlock, n - start), ptrs.data(), strides.data());
+        local |= current()(std::min(kElementwiseBlock, n - start), ptrs.data(), strides.data());
       }
       flags.fetch_or(local);
     });
@@ -187,8 +189,12 @@ std::int32_t run_elementwise(codegen::ElementwiseFn fn, const IterationPlan& pla
   pool->parallel_for(rows, rows_per_task, [&](std::int64_t begin, std::int64_t end) {
     std::vector<char*> ptrs;
     std::int32_t local = 0;
+    codegen::ElementwiseFn fn = current();
     for (std::int64_t row = begin; row < end; ++row) {
-      if (row % rows_per_task == 0) pool->check_interrupt();
+      if (row % rows_per_task == 0) {
+        pool->check_interrupt();
+        fn = current();
+      }
       row_pointers(plan, bases, row, ptrs);
       local |= fn(n, ptrs.data(), strides.data());
     }
@@ -197,7 +203,7 @@ std::int32_t run_elementwise(codegen::ElementwiseFn fn, const IterationPlan& pla
   return flags.load();
 }
 
-std::int32_t run_reduction(codegen::ReduceFn fn, const ir::Reduce& red, const IterationPlan& plan,
+std::int32_t run_reduction(const CodeSlot& code, const ir::Reduce& red, const IterationPlan& plan,
                            const std::vector<Array>& operands, Array& out, ThreadPool* pool) {
   std::vector<std::int64_t> strides = inner_strides(plan);
   std::int64_t n = plan.inner();
@@ -222,6 +228,7 @@ std::int32_t run_reduction(codegen::ReduceFn fn, const ir::Reduce& red, const It
       std::int64_t start = k * kReduceBlock;
       for (std::size_t s = 1; s < ptrs.size(); ++s) ptrs[s] += start * strides[s];
       T part = identity<T>(red.op);
+      codegen::ReduceFn fn = code.load(std::memory_order_acquire)->reduce();
       std::int32_t f = fn(std::min(kReduceBlock, n - start), ptrs.data(), strides.data(), &part);
       if (f) flags.fetch_or(f);
       return part;

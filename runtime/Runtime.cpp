@@ -11,6 +11,7 @@
 #include "ir/Infer.h"
 #include "ir/Passes.h"
 #include "ir/Printer.h"
+#include "runtime/BackgroundCompiler.h"
 #include "runtime/CodeCache.h"
 #include "runtime/CodeStore.h"
 #include "runtime/Unroll.h"
@@ -131,10 +132,38 @@ std::string library_build_id() {
   return fmt::format("{}:{}:{}.{}", info.dli_fname, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 }
 
+// Tiered compilation (docs/architecture.md): the optimization level of the fast tier, and when
+// an expression's optimized code is compiled in the background.
+constexpr int kFastOptLevel = 0;
+// A first evaluation estimated to take at least this long on optimized code asks for the
+// optimized code at once; below it, the fast code alone serves it.
+constexpr double kLargeWorkNs = 100'000;
+// An expression becomes hot, and gets its optimized code, after this many evaluations on fast
+// code, or after this much time spent in at least two of them (one evaluation's time alone may be
+// a preemption).
+constexpr std::uint32_t kHotRuns = 16;
+constexpr double kHotFastMs = 2.0;
+
 struct Compiled {
   ir::Program program;
   DType natural_type = DType::Float64;  // the expression's own result type, before any out= cast
+  std::string cache_key, disk_key;      // disk_key: empty without a disk cache
+  // The code of the first evaluation: fast (tier Fast) or optimized.
   std::unique_ptr<codegen::CompiledKernel> kernel;
+  CodeTier first_tier = CodeTier::Optimized;
+  // The optimized code of a fast entry, compiled in the background. Written once, before `code`
+  // points to it; read only by those who saw `code` point to it.
+  mutable std::unique_ptr<codegen::CompiledKernel> optimized;
+  // What evaluations run now: `kernel`, then `optimized` once installed.
+  mutable CodeSlot code{nullptr};
+  mutable std::atomic<bool> tier_up_requested{false};
+  mutable std::atomic<std::uint32_t> fast_runs{0};
+  mutable std::atomic<double> fast_ms{0};
+  mutable std::atomic<double> tier_up_ms{0};
+
+  bool runs_optimized() const {
+    return first_tier == CodeTier::Optimized || code.load(std::memory_order_acquire) != kernel.get();
+  }
   // Measured cost of one element on one thread, refined after every serial run; it decides when
   // an evaluation is big enough to wake other threads.
   mutable std::atomic<double> ns_per_element{1.0};
@@ -186,7 +215,11 @@ struct Prepared {
 // code and its relocations, about what the JIT maps) and a fixed share for the JITDylib, the
 // typed program and the bookkeeping.
 constexpr std::uint64_t kEntryOverhead = 4096;
-std::uint64_t code_weight(const Compiled& c) { return c.kernel->object().size() + kEntryOverhead; }
+std::uint64_t code_weight(const Compiled& c) {
+  std::uint64_t bytes = c.kernel->object().size() + kEntryOverhead;
+  if (c.first_tier == CodeTier::Fast && c.runs_optimized()) bytes += c.optimized->object().size();
+  return bytes;
+}
 
 Array new_result(DType dtype, const Shape& shape, const std::vector<int>& order) {
   bool c_order = true;
@@ -230,6 +263,9 @@ struct Runtime::Impl {
   std::unordered_map<std::string, std::shared_ptr<const Parsed>> parsed_exprs;
   std::unordered_map<std::string, std::shared_ptr<const UnrolledExpr>> unrolled_exprs;  // guarded by parse_mutex
   static constexpr std::size_t kMaxParsed = 4096;
+  std::atomic<std::uint64_t> tier_ups{0};
+  // Last, so that it stops before what its jobs use (the JIT, the caches) goes.
+  BackgroundCompiler background;
 
   std::shared_ptr<const Parsed> parse(std::string_view text) {
     std::string key(text);
@@ -357,7 +393,8 @@ struct Runtime::Impl {
     return prep;
   }
 
-  ir::Program typed_program(const Prepared& prep, DType* natural = nullptr) {
+  ir::Program typed_program(const Prepared& prep, DType* natural = nullptr, CacheEntryStats* stats = nullptr) {
+    auto t0 = std::chrono::steady_clock::now();
     ir::Program program = ir::infer_expression(*prep.parsed->ast, *prep.parsed->src, prep.infos);
     if (program.result_type() == DType::Bytes) {
       fail_at(ErrorKind::Type, *prep.parsed->src, prep.parsed->ast->range,
@@ -370,33 +407,78 @@ struct Runtime::Impl {
       program.root = ir::Cast::make(*prep.out_dtype, program.root, program.root->range);
     }
     program.out_layout = prep.plan.layouts.empty() ? ir::Layout::Contiguous : prep.plan.layouts[0];
-    return ir::run_passes(std::move(program));
+    auto t1 = std::chrono::steady_clock::now();
+    program = ir::run_passes(std::move(program));
+    if (stats) {
+      stats->infer_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+      stats->passes_ms = ms_since(t1);
+    }
+    return program;
   }
+
+  bool tiered() const { return options.tiering && options.opt_level > kFastOptLevel; }
 
   std::shared_ptr<const Compiled> compiled(const Prepared& prep) {
     return cache.get(prep.key, [&](CacheEntryStats& stats) {
       auto c = std::make_shared<Compiled>();
-      auto t0 = std::chrono::steady_clock::now();
-      c->program = typed_program(prep, &c->natural_type);
+      c->program = typed_program(prep, &c->natural_type, &stats);
       c->ns_per_element = estimate_ns_per_element(c->program);
+      c->cache_key = prep.key;
       stats.parse_ms = prep.parsed->parse_ms;
-      stats.infer_ms = ms_since(t0);
       // The typed program is part of the disk key too: the object must match the types the
-      // executor will use for it.
-      std::string disk_key = disk ? prep.key + "|" + ir::print_program(c->program) : std::string();
+      // executor will use for it. The optimized code is looked for first, then the fast code.
+      if (disk) c->disk_key = prep.key + "|" + ir::print_program(c->program);
+      // A reduction is never tiered: its optimized code sums in vector lanes, its fast code in
+      // order, and its result must not depend on which code folded which block.
+      bool tier = tiered() && !c->program.reduction();
+      c->first_tier = tier ? CodeTier::Fast : CodeTier::Optimized;
       if (disk) {
-        auto t1 = std::chrono::steady_clock::now();
-        if ((c->kernel = disk->load(jit, disk_key))) {
+        auto t0 = std::chrono::steady_clock::now();
+        auto [code, index] = tier ? disk->load_first(jit, {disk_key(*c, CodeTier::Optimized), disk_key(*c, CodeTier::Fast)})
+                                      : disk->load_first(jit, {disk_key(*c, CodeTier::Optimized)});
+        if (code) {
+          c->kernel = std::move(code);
+          c->first_tier = index == 0 ? CodeTier::Optimized : CodeTier::Fast;
           stats.from_disk = true;
-          stats.codegen_ms = ms_since(t1);
-          return std::shared_ptr<const Compiled>(std::move(c));
+          stats.link_ms = ms_since(t0);
         }
       }
-      c->kernel = jit.compile(c->program, {options.opt_level});
-      stats.optimize_ms = c->kernel->timings().optimize_ms;
-      stats.codegen_ms = c->kernel->timings().codegen_ms;
-      if (disk) disk->store(disk_key, *c->kernel);
+      if (!c->kernel) {
+        int level = c->first_tier == CodeTier::Fast ? kFastOptLevel : options.opt_level;
+        c->kernel = jit.compile(c->program, {level});
+        const codegen::CompileTimings& t = c->kernel->timings();
+        stats.irgen_ms = t.irgen_ms;
+        stats.optimize_ms = t.optimize_ms;
+        stats.codegen_ms = t.codegen_ms;
+        stats.link_ms = t.link_ms;
+        if (disk) disk->store(disk_key(*c, c->first_tier), *c->kernel);
+      }
+      c->code.store(c->kernel.get(), std::memory_order_release);
+      stats.first_tier = c->first_tier;
       return std::shared_ptr<const Compiled>(std::move(c));
+    });
+  }
+
+  static std::string disk_key(const Compiled& c, CodeTier tier) {
+    return tier == CodeTier::Fast ? c.disk_key + "|fast" : c.disk_key;
+  }
+
+  // Compiles the optimized code of a fast entry on the background thread (once), then installs
+  // it: evaluations running now switch to it at their next block.
+  void request_tier_up(const std::shared_ptr<const Compiled>& c) {
+    if (c->first_tier != CodeTier::Fast || c->tier_up_requested.exchange(true)) return;
+    std::weak_ptr<const Compiled> weak = c;
+    background.submit([this, weak] {
+      std::shared_ptr<const Compiled> entry = weak.lock();
+      if (!entry) return;  // evicted meanwhile
+      auto t0 = std::chrono::steady_clock::now();
+      std::unique_ptr<codegen::CompiledKernel> code = jit.compile(entry->program, {options.opt_level});
+      entry->tier_up_ms.store(ms_since(t0));
+      if (disk) disk->store(entry->disk_key, *code);
+      entry->optimized = std::move(code);
+      entry->code.store(entry->optimized.get(), std::memory_order_release);
+      tier_ups.fetch_add(1);
+      cache.reweigh(entry->cache_key, *entry);
     });
   }
 
@@ -537,7 +619,7 @@ struct Runtime::Impl {
     if (std::shared_ptr<const Compiled> c = fast ? fast->compiled.lock() : nullptr) {
       c->fast_hits.fetch_add(1, std::memory_order_relaxed);
       Array out = out_arg ? *out_arg : new_result(c->program.result_type(), fast->out_shape, fast->order);
-      return run(*parsed, *c, fast->plan, operands, out);
+      return run(*parsed, c, fast->plan, operands, out);
     }
     Prepared prep = prepare(parsed, bindings, out_arg, order);
     std::shared_ptr<const Compiled> c = compiled(prep);
@@ -572,25 +654,35 @@ struct Runtime::Impl {
       std::lock_guard<std::mutex> lock(prep.parsed->fast_mutex);
       prep.parsed->fast = std::move(memo);
     }
-    return run(*prep.parsed, *c, plan, prep.operands, out);
+    return run(*prep.parsed, c, plan, prep.operands, out);
   }
 
-  Array run(const Parsed& parsed, const Compiled& compiled_kernel, const IterationPlan& plan,
+  Array run(const Parsed& parsed, const std::shared_ptr<const Compiled>& c, const IterationPlan& plan,
             const std::vector<Array>& operands, Array& out) {
-    const Compiled* c = &compiled_kernel;
     std::int32_t flags;
     std::int64_t elements = shape_size(plan.loop_shape);
-    bool long_work = static_cast<double>(elements) * c->ns_per_element.load() > kParallelMinNs;
+    double estimate_ns = static_cast<double>(elements) * c->ns_per_element.load();
+    bool on_fast_code = !c->runs_optimized();
+    if (on_fast_code && estimate_ns >= kLargeWorkNs) request_tier_up(c);
+    bool long_work = estimate_ns > kParallelMinNs;
     bool parallel = long_work && pool.threads() > 1;
-    // Long work goes through the pool in blocks also on one thread when it can be interrupted.
-    ThreadPool* use = parallel || (long_work && pool.has_interrupt_flag()) ? &pool : nullptr;
+    // Long work goes through the pool in blocks also on one thread when it can be interrupted, or
+    // when it runs on fast code that optimized code may replace between blocks.
+    ThreadPool* use = parallel || (long_work && (pool.has_interrupt_flag() || on_fast_code)) ? &pool : nullptr;
     auto t0 = std::chrono::steady_clock::now();
     if (const ir::Reduce* red = c->program.reduction()) {
-      flags = run_reduction(c->kernel->reduce(), *red, plan, operands, out, use);
+      flags = run_reduction(c->code, *red, plan, operands, out, use);
     } else {
-      flags = run_elementwise(c->kernel->elementwise(), plan, operands, out, use);
+      flags = run_elementwise(c->code, plan, operands, out, use);
     }
-    if (!parallel && elements >= 4096) {
+    if (on_fast_code) {
+      // Hot fast code gets optimized.
+      std::uint32_t runs = c->fast_runs.fetch_add(1) + 1;
+      double spent = c->fast_ms.load() + ms_since(t0);
+      c->fast_ms.store(spent);
+      if (runs >= kHotRuns || (runs >= 2 && spent >= kHotFastMs)) request_tier_up(c);
+    }
+    if (!parallel && !on_fast_code && elements >= 4096) {
       // Learn the real cost from serial runs big enough to time.
       double measured = ms_since(t0) * 1e6 / static_cast<double>(elements);
       c->ns_per_element.store(0.75 * c->ns_per_element.load() + 0.25 * measured);
@@ -647,8 +739,11 @@ RuntimeStats Runtime::stats() const {
     std::uint64_t n = c.fast_hits.load(std::memory_order_relaxed);
     e.hits += n;
     fast_hits += n;
+    e.tier = c.runs_optimized() ? CodeTier::Optimized : CodeTier::Fast;
+    e.tier_up_ms = c.tier_up_ms.load();
   });
   s.hits += fast_hits;
+  s.tier_ups = impl_->tier_ups.load();
   s.kernel_compiles = impl_->kernel_stats->compiles.load();
   s.kernel_compile_ms = static_cast<double>(impl_->kernel_stats->compile_ns.load()) / 1e6;
   if (const CodeStore* disk = impl_->disk.get()) {
@@ -667,5 +762,7 @@ RuntimeStats Runtime::stats() const {
 std::uint64_t Runtime::clear_disk_cache() { return impl_->disk ? impl_->disk->cache().clear() : 0; }
 
 void Runtime::clear_cache() { impl_->cache.clear(); }
+
+void Runtime::wait_for_compiles() { impl_->background.wait_idle(); }
 
 }  // namespace jitexpr

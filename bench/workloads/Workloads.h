@@ -284,11 +284,12 @@ inline std::string quoted(const std::string& s) {
 }
 
 // Runs `workload` of `cases` as the command line asks and prints its JSON line. `extra` adds
-// fields (",\"name\": value" each) to it, e.g. compile times.
+// fields (",\"name\": value" each) to it, e.g. compile times. `settle`, if given, runs untimed
+// before each warm run (the JIT waits there for the optimized code its first call asked for).
 // `threads` is asked after the runs (the JIT's runtime starts inside the first).
 inline int main_with(int argc, char** argv, const std::string& variant, const std::function<int()>& threads,
                      const std::map<std::string, std::function<Case()>>& cases,
-                     const std::function<std::string()>& extra = {}) {
+                     const std::function<std::string()>& extra = {}, const std::function<void()>& settle = {}) {
   std::string workload;
   int repeat = 3;
   for (int i = 1; i < argc; ++i) {
@@ -324,6 +325,7 @@ inline int main_with(int argc, char** argv, const std::string& variant, const st
   bool differed = false;
   std::vector<double> times;
   for (int r = 0; r < repeat; ++r) {
+    if (settle) settle();
     c.setup();
     t0 = Clock::now();
     c.run();

@@ -87,10 +87,13 @@ int main(int argc, char** argv) {
   jitexpr::RuntimeStats s = rt.stats();
   std::printf("\ncompiled-code cache: %zu entries, %llu hits, %llu misses\n", s.entries.size(),
               static_cast<unsigned long long>(s.hits), static_cast<unsigned long long>(s.misses));
-  std::printf("%-30s %10s %10s %10s %10s\n", "compile phases (ms)", "parse", "infer", "optimize", "codegen");
+  std::printf("%-30s %10s %10s %10s %10s %10s %10s\n", "compile phases (ms)", "tier", "parse+infer", "llvm ir",
+              "optimize", "codegen", "link");
   for (const jitexpr::CacheEntryStats& e : s.entries) {
     std::string expr = e.key.substr(0, e.key.find('|'));
-    std::printf("%-30s %10.3f %10.3f %10.3f %10.3f\n", expr.c_str(), e.parse_ms, e.infer_ms, e.optimize_ms, e.codegen_ms);
+    std::printf("%-30s %10s %10.3f %10.3f %10.3f %10.3f %10.3f\n", expr.c_str(),
+                e.first_tier == jitexpr::CodeTier::Fast ? "fast" : "optimized", e.parse_ms + e.infer_ms + e.passes_ms,
+                e.irgen_ms, e.optimize_ms, e.codegen_ms, e.link_ms);
   }
 
   std::printf("\nerrors are reported with their position, and the program goes on:\n");

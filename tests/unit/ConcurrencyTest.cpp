@@ -1,7 +1,8 @@
 // One Runtime shared by many threads: results stay right while the code cache hits, misses,
 // evicts and is cleared under them; concurrent first calls of a key compile it once; errors reach
 // every waiting caller; the functions of one kernel Module specialize for several argument types
-// at once while their compiled specializations run. Every result is checked element by element.
+// at once while their compiled specializations run; evaluations move from fast to optimized code
+// while they run. Every result is checked element by element.
 // The tsan preset runs this file under ThreadSanitizer (scripts/test.sh); the arrays stay small
 // enough to run on the calling thread except in the test that asks for the parallel executor.
 #include <jitexpr/jitexpr.h>
@@ -321,6 +322,33 @@ TEST(Concurrency, ParallelEvaluationsFromSeveralThreads) {
     }
   });
   EXPECT_EQ(wrong.load(), 0);
+}
+
+TEST(Concurrency, EvaluationsMoveToOptimizedCodeWhileRunning) {
+  // Tiered compilation: large first evaluations start on fast code and ask for the optimized code;
+  // the background compiler installs it while other threads run the same entries, each of which
+  // reads the code again between blocks. Every element is checked, and each entry is optimized once.
+  constexpr std::int64_t n = 1 << 17;
+  constexpr int kExprs = 3;
+  RuntimeOptions o = small_cache(64);
+  o.num_threads = 1;  // blocks on the calling threads: every host thread switches on its own
+  Runtime rt(o);
+  Array a = ramp(DType::Float64, n, 0);
+  std::atomic<int> wrong{0};
+  on_threads(kThreads, [&](int t) {
+    for (int it = 0; it < 6; ++it) {
+      int k = (t + it) % kExprs;
+      Array r = rt.evaluate(fmt::format("a * {} - 2", k + 3), {{"a", a}});
+      for (std::int64_t e = 0; e < n; ++e) {
+        if (r.data<double>()[e] != static_cast<double>(e * (k + 3) - 2)) ++wrong;
+      }
+    }
+  });
+  rt.wait_for_compiles();
+  EXPECT_EQ(wrong.load(), 0);
+  RuntimeStats s = rt.stats();
+  EXPECT_EQ(s.tier_ups, static_cast<std::uint64_t>(kExprs));
+  for (const CacheEntryStats& e : s.entries) EXPECT_EQ(e.tier, CodeTier::Optimized) << e.key;
 }
 
 }  // namespace

@@ -60,6 +60,25 @@ std::string format_duration(double ms) {
   return fmt::format("{:.3g} ns", ms * 1e6);
 }
 
+// One line of %cache: the key, its hits, the code it started on and what that cost by phase, and
+// the optimized code compiled later in the background.
+std::string describe_entry(const CacheEntryStats& e) {
+  const char* first = e.first_tier == CodeTier::Fast ? "fast" : "optimized";
+  std::string line = fmt::format("{}  hits {}  {} code ", e.key, e.hits, first);
+  if (e.from_disk) {
+    line += fmt::format("loaded from disk in {:.3f} ms", e.compile_ms());
+  } else {
+    line += fmt::format(
+        "compiled in {:.3f} ms (parse {:.3f}, infer {:.3f}, passes {:.3f}, llvm ir {:.3f}, optimize {:.3f}, codegen {:.3f}, "
+        "link {:.3f})",
+        e.compile_ms(), e.parse_ms, e.infer_ms, e.passes_ms, e.irgen_ms, e.optimize_ms, e.codegen_ms, e.link_ms);
+  }
+  if (e.first_tier == CodeTier::Fast && e.tier == CodeTier::Optimized) {
+    line += fmt::format("; optimized code compiled in the background in {:.3f} ms", e.tier_up_ms);
+  }
+  return line;
+}
+
 }  // namespace
 
 namespace {
@@ -171,7 +190,7 @@ void Session::timed_statement(std::string_view text) {
   for (const CacheEntryStats& e : before.entries) known.insert(e.key);
   double compile = 0;
   for (const CacheEntryStats& e : after.entries) {
-    if (!known.count(e.key)) compile += e.parse_ms + e.infer_ms + e.optimize_ms + e.codegen_ms;
+    if (!known.count(e.key)) compile += e.compile_ms();
   }
   std::uint64_t misses = after.misses - before.misses;
   std::uint64_t hits = after.hits - before.hits;
@@ -599,11 +618,7 @@ void Session::magic(std::string_view text) {
     } else {
       out_ << "disk cache: off\n";
     }
-    for (const CacheEntryStats& e : s.entries) {
-      out_ << fmt::format("  {}  hits {}  parse {:.3f} ms  infer {:.3f} ms  {}\n", e.key, e.hits, e.parse_ms, e.infer_ms,
-                          e.from_disk ? fmt::format("loaded from disk {:.3f} ms", e.codegen_ms)
-                                      : fmt::format("optimize {:.3f} ms  codegen {:.3f} ms", e.optimize_ms, e.codegen_ms));
-    }
+    for (const CacheEntryStats& e : s.entries) out_ << "  " << describe_entry(e) << '\n';
     out_ << fmt::format("kernel specializations: {} compiled, {:.3f} ms\n", s.kernel_compiles, s.kernel_compile_ms);
   } else if (name == "threads") {
     if (arg.empty()) {

@@ -22,6 +22,12 @@ using Bindings = std::vector<std::pair<std::string, Value>>;
 struct RuntimeOptions {
   // LLVM optimization level for compiled code: 0..3.
   int opt_level = 3;
+  // Tiered compilation (docs/architecture.md): a new expression whose work is small is compiled
+  // with little optimization first (about a millisecond); the optimized code (opt_level) is
+  // compiled on a background thread once the expression proves hot or its work is large, and
+  // evaluations switch to it between blocks. Off: every expression is compiled at opt_level
+  // before its first evaluation.
+  bool tiering = true;
   // Most compiled specializations kept in memory; the least recently used is evicted beyond it.
   std::size_t max_cache_entries = 4096;
   // Most bytes of machine code those entries may hold (each counts its object's size and a fixed
@@ -38,15 +44,32 @@ struct RuntimeOptions {
   int num_threads = 0;
 };
 
-// How one cached specialization was made and used. Times are milliseconds.
+// The code a cached specialization runs (RuntimeOptions::tiering).
+enum class CodeTier : std::uint8_t {
+  Fast,       // compiled with little optimization, for a quick first call
+  Optimized,  // compiled at RuntimeOptions::opt_level
+};
+
+// How one cached specialization was made and used. Times are milliseconds; the phases are those
+// of the compile that its first evaluation waited for.
 struct CacheEntryStats {
   std::string key;  // the canonical expression and the operand signature
   std::uint64_t hits = 0;
   double parse_ms = 0;     // text to AST
-  double infer_ms = 0;     // AST to typed IR, with the IR passes
-  double optimize_ms = 0;  // LLVM IR generation and the optimization pipeline
-  double codegen_ms = 0;   // instruction selection, object emission and linking
+  double infer_ms = 0;     // AST to typed IR
+  double passes_ms = 0;    // jitexpr's IR passes (constant folding, powers, casts)
+  double irgen_ms = 0;     // LLVM IR generation, with the runtime helpers it calls
+  double optimize_ms = 0;  // the LLVM optimization pipeline
+  double codegen_ms = 0;   // instruction selection and object emission
+  double link_ms = 0;      // linking the object into the JIT (from disk: reading and linking it)
   bool from_disk = false;  // linked from the disk cache: no LLVM work at all
+  CodeTier first_tier = CodeTier::Optimized;  // the code of the first evaluation
+  CodeTier tier = CodeTier::Optimized;        // the code evaluations run now
+  double tier_up_ms = 0;  // the background compile of the optimized code, off the callers' threads
+
+  double compile_ms() const {
+    return parse_ms + infer_ms + passes_ms + irgen_ms + optimize_ms + codegen_ms + link_ms;
+  }
 };
 
 struct RuntimeStats {
@@ -54,6 +77,7 @@ struct RuntimeStats {
   std::uint64_t misses = 0;
   std::uint64_t evictions = 0;
   std::uint64_t cache_bytes = 0;  // what the cached entries weigh (RuntimeOptions::max_cache_bytes)
+  std::uint64_t tier_ups = 0;     // optimized code compiled in the background and switched to
   std::vector<CacheEntryStats> entries;  // the entries now cached, most recently used first
   // Kernel specializations of this runtime's Modules that were compiled (not found on disk), and
   // the time that took: type inference, LLVM optimization, code generation and linking.
@@ -109,6 +133,9 @@ class Runtime {
   std::string dump_asm(std::string_view expr, const Bindings& bindings);
 
   RuntimeStats stats() const;
+  // Waits until the optimizing compiles started in the background so far have finished, so that
+  // what follows runs optimized code (a benchmark calls it after its warm-up).
+  void wait_for_compiles();
   // A flag that stops long work when set (a Ctrl-C handler sets it): evaluations and prange loops
   // check it between blocks of work and throw jitexpr::Interrupted. The caller clears it. Null:
   // never interrupted. The flag must outlive the Runtime's use of it.
