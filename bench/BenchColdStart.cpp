@@ -10,6 +10,10 @@
 //                                   Tiered compilation is on, as by default: these run fast code
 //   bench_coldstart optimized K     the same with tiering off: each first call waits for the
 //                                   optimized code
+//   bench_coldstart large N K       K new expressions on float64[N], first calls with tiering on
+//                                   (they start on fast code and switch to the optimized code
+//                                   between blocks) and, in a second runtime, off; then, for each
+//                                   expression, the median of 5 calls of the optimized code
 //   bench_coldstart kernels K       K distinct new modules, each one def summing a[i] * c over a
 //                                   float64[1000], made by compile_module and called once: the
 //                                   same figures, and the median kernel_compile_ms per kernel
@@ -110,8 +114,8 @@ std::string number(const char* name, double v) {
 }
 
 struct Inputs {
-  Array a = Array::linspace(0.5, 2.0, kSize);
-  Array b = Array::linspace(1.0, 3.0, kSize);
+  explicit Inputs(std::int64_t n = kSize) : a(Array::linspace(0.5, 2.0, n)), b(Array::linspace(1.0, 3.0, n)) {}
+  Array a, b;
 };
 
 // The first calls of K new expressions, and the phases the runtime recorded for each.
@@ -135,7 +139,7 @@ ExpressionRun first_expression_calls(jitexpr::Runtime& rt, const Inputs& in, int
     auto t0 = Clock::now();
     Array r = rt.evaluate(text, {{"a", in.a}, {"b", in.b}});
     double ms = ms_since(t0);
-    if (r.size() != kSize) fail("'" + text + "' gave " + std::to_string(r.size()) + " elements");
+    if (r.size() != in.a.size()) fail("'" + text + "' gave " + std::to_string(r.size()) + " elements");
     jitexpr::RuntimeStats s = rt.stats();
     // Each expression must be a new specialization, compiled or loaded by this very call.
     if (s.misses != ++misses || s.entries.empty() || s.entries.front().hits != 0) {
@@ -238,6 +242,36 @@ int run_expressions(int k_count, bool tiering) {
   return 0;
 }
 
+int run_large(std::int64_t n, int k_count) {
+  Inputs in(n);
+  std::string out = "{\"mode\": \"large\", \"n\": " + std::to_string(n) + ", \"k\": " + std::to_string(k_count);
+  for (bool tiering : {true, false}) {
+    double runtime_ms = 0;
+    std::unique_ptr<jitexpr::Runtime> rt = make_runtime(false, "", runtime_ms, tiering);
+    ExpressionRun run = first_expression_calls(*rt, in, k_count);
+    rt->wait_for_compiles();
+    // The steady state: every expression again, now on its optimized code.
+    std::vector<double> warm;
+    for (int k = 0; k < k_count; ++k) {
+      std::vector<double> times;
+      for (int r = 0; r < 5; ++r) {
+        auto t0 = Clock::now();
+        rt->evaluate(expression(k), {{"a", in.a}, {"b", in.b}});
+        times.push_back(ms_since(t0));
+      }
+      warm.push_back(median(times));
+    }
+    jitexpr::RuntimeStats s = rt->stats();
+    for (const jitexpr::CacheEntryStats& e : s.entries) {
+      if (e.tier != jitexpr::CodeTier::Optimized) fail("'" + e.key + "' is not on optimized code after waiting");
+    }
+    out += std::string(", \"") + (tiering ? "tiered" : "optimized") + "\": {" + json(run) + ", " +
+           number("warm_median_ms", median(warm)) + ", \"tier_ups\": " + std::to_string(s.tier_ups) + "}";
+  }
+  std::printf("%s, \"exprs\": %s}\n", out.c_str(), expressions_list(k_count).c_str());
+  return 0;
+}
+
 int run_kernels(int k_count) {
   Inputs in;
   double runtime_ms = 0;
@@ -275,7 +309,7 @@ int run_disk(const std::string& dir, int k_count) {
 }
 
 int usage() {
-  std::fprintf(stderr, "usage: bench_coldstart expressions K | optimized K | kernels K | disk DIR K\n");
+  std::fprintf(stderr, "usage: bench_coldstart expressions K | optimized K | large N K | kernels K | disk DIR K\n");
   return 2;
 }
 
@@ -292,6 +326,11 @@ int main(int argc, char** argv) {
     if (argc == 3 && std::strcmp(argv[1], "expressions") == 0) return run_expressions(count(argv[2]), true);
     if (argc == 3 && std::strcmp(argv[1], "optimized") == 0) return run_expressions(count(argv[2]), false);
     if (argc == 3 && std::strcmp(argv[1], "kernels") == 0) return run_kernels(count(argv[2]));
+    if (argc == 4 && std::strcmp(argv[1], "large") == 0) {
+      std::int64_t n = std::atoll(argv[2]);
+      if (n < 1 || n > (std::int64_t{1} << 30)) return usage();
+      return run_large(n, count(argv[3]));
+    }
     if (argc == 4 && std::strcmp(argv[1], "disk") == 0) return run_disk(argv[2], count(argv[3]));
   } catch (const jitexpr::Error& e) {
     std::fprintf(stderr, "bench_coldstart: %s\n", e.what());

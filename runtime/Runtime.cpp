@@ -135,9 +135,11 @@ std::string library_build_id() {
 // Tiered compilation (docs/architecture.md): the optimization level of the fast tier, and when
 // an expression's optimized code is compiled in the background.
 constexpr int kFastOptLevel = 0;
-// A first evaluation estimated to take at least this long on optimized code asks for the
-// optimized code at once; below it, the fast code alone serves it.
-constexpr double kLargeWorkNs = 100'000;
+// About what an optimized compile costs. An evaluation estimated to take longer than this on fast
+// code is large: it asks for the optimized code at once and moves to it between blocks, or, when
+// it calls math functions (which the fast code calls one element at a time and the optimized code
+// through libmvec's vector variants, 3x to 6x faster), it waits for the optimized code.
+constexpr double kOptimizeCostNs = 4'000'000;
 // An expression becomes hot, and gets its optimized code, after this many evaluations on fast
 // code, or after this much time spent in at least two of them (one evaluation's time alone may be
 // a preemption).
@@ -164,6 +166,10 @@ struct Compiled {
   bool runs_optimized() const {
     return first_tier == CodeTier::Optimized || code.load(std::memory_order_acquire) != kernel.get();
   }
+  // The estimated cost of one element on fast code (the static estimate prices math calls at
+  // their scalar cost, which is what the fast code pays), and whether it calls math functions.
+  double fast_ns_per_element = 1.0;
+  bool calls_math = false;
   // Measured cost of one element on one thread, refined after every serial run; it decides when
   // an evaluation is big enough to wake other threads.
   mutable std::atomic<double> ns_per_element{1.0};
@@ -172,8 +178,9 @@ struct Compiled {
 };
 
 // A first guess at the cost of one element before any run is measured: memory traffic plus the
-// operations, with calls of the math library much dearer than arithmetic.
-double estimate_ns_per_element(const ir::Program& p) {
+// operations, with calls of the math library much dearer than arithmetic. `calls_math` tells
+// whether there are such calls.
+double estimate_ns_per_element(const ir::Program& p, bool* calls_math = nullptr) {
   double ns = 0.3 * static_cast<double>(p.operands.size() + 1);
   std::vector<const ir::Node*> stack{p.root.get()};
   std::unordered_map<const ir::Node*, bool> seen;
@@ -184,7 +191,9 @@ double estimate_ns_per_element(const ir::Program& p) {
     seen[n] = true;
     if (const auto* c = n->as<ir::Call>()) {
       ir::FnRule rule = ir::fn_info(c->fn).rule;
-      ns += rule == ir::FnRule::FloatMath || rule == ir::FnRule::RealMath2 ? 4.0 : 0.3;
+      bool math = rule == ir::FnRule::FloatMath || rule == ir::FnRule::RealMath2;
+      ns += math ? 4.0 : 0.3;
+      if (math && calls_math) *calls_math = true;
     } else {
       ns += 0.1;
     }
@@ -422,15 +431,17 @@ struct Runtime::Impl {
     return cache.get(prep.key, [&](CacheEntryStats& stats) {
       auto c = std::make_shared<Compiled>();
       c->program = typed_program(prep, &c->natural_type, &stats);
-      c->ns_per_element = estimate_ns_per_element(c->program);
+      c->fast_ns_per_element = estimate_ns_per_element(c->program, &c->calls_math);
+      c->ns_per_element = c->fast_ns_per_element;
       c->cache_key = prep.key;
       stats.parse_ms = prep.parsed->parse_ms;
       // The typed program is part of the disk key too: the object must match the types the
       // executor will use for it. The optimized code is looked for first, then the fast code.
       if (disk) c->disk_key = prep.key + "|" + ir::print_program(c->program);
       // A reduction is never tiered: its optimized code sums in vector lanes, its fast code in
-      // order, and its result must not depend on which code folded which block.
-      bool tier = tiered() && !c->program.reduction();
+      // order, and its result must not depend on which code folded which block. Large work that
+      // calls math functions waits for the optimized code.
+      bool tier = tiered() && !c->program.reduction() && !(c->calls_math && large_on_fast_code(*c, prep.plan));
       c->first_tier = tier ? CodeTier::Fast : CodeTier::Optimized;
       if (disk) {
         auto t0 = std::chrono::steady_clock::now();
@@ -457,6 +468,10 @@ struct Runtime::Impl {
       stats.first_tier = c->first_tier;
       return std::shared_ptr<const Compiled>(std::move(c));
     });
+  }
+
+  static bool large_on_fast_code(const Compiled& c, const IterationPlan& plan) {
+    return static_cast<double>(shape_size(plan.loop_shape)) * c.fast_ns_per_element > kOptimizeCostNs;
   }
 
   static std::string disk_key(const Compiled& c, CodeTier tier) {
@@ -663,7 +678,13 @@ struct Runtime::Impl {
     std::int64_t elements = shape_size(plan.loop_shape);
     double estimate_ns = static_cast<double>(elements) * c->ns_per_element.load();
     bool on_fast_code = !c->runs_optimized();
-    if (on_fast_code && estimate_ns >= kLargeWorkNs) request_tier_up(c);
+    if (on_fast_code && large_on_fast_code(*c, plan)) {
+      request_tier_up(c);
+      if (c->calls_math) {
+        background.wait_idle();
+        on_fast_code = !c->runs_optimized();
+      }
+    }
     bool long_work = estimate_ns > kParallelMinNs;
     bool parallel = long_work && pool.threads() > 1;
     // Long work goes through the pool in blocks also on one thread when it can be interrupted, or

@@ -325,9 +325,9 @@ TEST(Concurrency, ParallelEvaluationsFromSeveralThreads) {
 }
 
 TEST(Concurrency, EvaluationsMoveToOptimizedCodeWhileRunning) {
-  // Tiered compilation: large first evaluations start on fast code and ask for the optimized code;
-  // the background compiler installs it while other threads run the same entries, each of which
-  // reads the code again between blocks. Every element is checked, and each entry is optimized once.
+  // Tiered compilation: the expressions start on fast code and become hot; the background
+  // compiler installs their optimized code while other threads run the same entries in blocks,
+  // reading the code again before each. Every element is checked; each entry is optimized once.
   constexpr std::int64_t n = 1 << 17;
   constexpr int kExprs = 3;
   RuntimeOptions o = small_cache(64);
@@ -336,7 +336,7 @@ TEST(Concurrency, EvaluationsMoveToOptimizedCodeWhileRunning) {
   Array a = ramp(DType::Float64, n, 0);
   std::atomic<int> wrong{0};
   on_threads(kThreads, [&](int t) {
-    for (int it = 0; it < 6; ++it) {
+    for (int it = 0; it < 9; ++it) {  // 24 evaluations of each expression: hot after 16
       int k = (t + it) % kExprs;
       Array r = rt.evaluate(fmt::format("a * {} - 2", k + 3), {{"a", a}});
       for (std::int64_t e = 0; e < n; ++e) {

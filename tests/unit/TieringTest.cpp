@@ -75,8 +75,9 @@ TEST(Tiering, AHotExpressionGetsOptimizedCodeWithTheSameBits) {
 }
 
 TEST(Tiering, ALargeFirstEvaluationAsksForOptimizedCodeAtOnce) {
+  // Arithmetic on 4M elements: several milliseconds on fast code, more than an optimized compile.
   Runtime rt(memory_only());
-  const std::int64_t n = 1 << 20;
+  const std::int64_t n = 1 << 22;
   Array a = filled(n, 3.0), b = filled(n, 5.0);
   Array r = rt.evaluate("a * b - 4.5 * a", {{"a", a}, {"b", b}});
   for (std::int64_t i : {std::int64_t{0}, n / 3, n - 1}) {
@@ -85,6 +86,29 @@ TEST(Tiering, ALargeFirstEvaluationAsksForOptimizedCodeAtOnce) {
   rt.wait_for_compiles();
   EXPECT_EQ(rt.stats().tier_ups, 1u);
   EXPECT_EQ(only_entry(rt.stats()).tier, CodeTier::Optimized);
+}
+
+TEST(Tiering, LargeWorkWithMathFunctionsWaitsForOptimizedCode) {
+  // sin on 1M elements: its fast code would call the scalar sin a million times.
+  const std::int64_t n = 1 << 20;
+  Array big = filled(n, 3.0), small = filled(1000, 3.0);
+  {
+    Runtime rt(memory_only());
+    Array r = rt.evaluate("sin(a) * 2.5", {{"a", big}});
+    EXPECT_NEAR(r.data<double>()[n / 2], std::sin(big.data<double>()[n / 2]) * 2.5, 1e-15);
+    CacheEntryStats e = only_entry(rt.stats());
+    EXPECT_EQ(e.first_tier, CodeTier::Optimized);
+  }
+  {
+    // A fast entry made for small arrays, then large ones of the same layout: the large call
+    // waits for the optimized code.
+    Runtime rt(memory_only());
+    rt.evaluate("sin(a) * 2.5", {{"a", small}});
+    EXPECT_EQ(only_entry(rt.stats()).tier, CodeTier::Fast);
+    rt.evaluate("sin(a) * 2.5", {{"a", big}});
+    EXPECT_EQ(only_entry(rt.stats()).tier, CodeTier::Optimized);
+    EXPECT_EQ(rt.stats().tier_ups, 1u);
+  }
 }
 
 TEST(Tiering, ReductionsAndTieringOffCompileOptimizedCodeFirst) {
