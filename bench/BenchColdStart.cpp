@@ -11,9 +11,12 @@
 //   bench_coldstart optimized K     the same with tiering off: each first call waits for the
 //                                   optimized code
 //   bench_coldstart large N K       K new expressions on float64[N], first calls with tiering on
-//                                   (they start on fast code and switch to the optimized code
-//                                   between blocks) and, in a second runtime, off; then, for each
+//                                   and, in a second runtime, off (each after the background
+//                                   compiles of the one before have finished); then, for each
 //                                   expression, the median of 5 calls of the optimized code
+//   bench_coldstart tiers N         what each tier's code costs: for each of the 8 expression
+//                                   kinds on float64[N], one thread, the best of 7 calls of code
+//                                   compiled at O0 (the fast tier) and at O3, in ns per element
 //   bench_coldstart kernels K       K distinct new modules, each one def summing a[i] * c over a
 //                                   float64[1000], made by compile_module and called once: the
 //                                   same figures, and the median kernel_compile_ms per kernel
@@ -24,6 +27,8 @@
 //                                   any count that disagrees, is an error (exit status 1).
 //
 // The runtime and the inputs are made before any clock starts; its construction is timed apart.
+#include "Warmup.h"
+
 #include <jitexpr/jitexpr.h>
 
 #include <algorithm>
@@ -131,10 +136,12 @@ std::vector<double> phases_of(const jitexpr::CacheEntryStats& e) {
   return {e.parse_ms, e.infer_ms, e.passes_ms, e.irgen_ms, e.optimize_ms, e.codegen_ms, e.link_ms};
 }
 
-ExpressionRun first_expression_calls(jitexpr::Runtime& rt, const Inputs& in, int k_count) {
+// `settle`: wait, untimed, for the background compiles the last call asked for before the next.
+ExpressionRun first_expression_calls(jitexpr::Runtime& rt, const Inputs& in, int k_count, bool settle = false) {
   ExpressionRun run;
   std::uint64_t misses = rt.stats().misses;
   for (int k = 0; k < k_count; ++k) {
+    if (settle) rt.wait_for_compiles();
     std::string text = expression(k);
     auto t0 = Clock::now();
     Array r = rt.evaluate(text, {{"a", in.a}, {"b", in.b}});
@@ -245,14 +252,21 @@ int run_expressions(int k_count, bool tiering) {
 int run_large(std::int64_t n, int k_count) {
   Inputs in(n);
   std::string out = "{\"mode\": \"large\", \"n\": " + std::to_string(n) + ", \"k\": " + std::to_string(k_count);
+  {
+    // The process has run such work before: the result buffers, the vector math library and the
+    // worker threads are warm for both runtimes measured below, whichever goes first.
+    double ms = 0;
+    std::unique_ptr<jitexpr::Runtime> rt = make_runtime(false, "", ms, false);
+    for (int k = 0; k < 8; ++k) rt->evaluate(expression(k + 1000), {{"a", in.a}, {"b", in.b}});
+  }
   for (bool tiering : {true, false}) {
     double runtime_ms = 0;
     std::unique_ptr<jitexpr::Runtime> rt = make_runtime(false, "", runtime_ms, tiering);
-    ExpressionRun run = first_expression_calls(*rt, in, k_count);
-    rt->wait_for_compiles();
-    // The steady state: every expression again, now on its optimized code.
+    ExpressionRun run = first_expression_calls(*rt, in, k_count, /*settle=*/true);
+    // The steady state: every expression again, once it runs its optimized code.
     std::vector<double> warm;
     for (int k = 0; k < k_count; ++k) {
+      jitexpr_bench::warm_up(*rt, [&] { rt->evaluate(expression(k), {{"a", in.a}, {"b", in.b}}); });
       std::vector<double> times;
       for (int r = 0; r < 5; ++r) {
         auto t0 = Clock::now();
@@ -265,10 +279,39 @@ int run_large(std::int64_t n, int k_count) {
     for (const jitexpr::CacheEntryStats& e : s.entries) {
       if (e.tier != jitexpr::CodeTier::Optimized) fail("'" + e.key + "' is not on optimized code after waiting");
     }
-    out += std::string(", \"") + (tiering ? "tiered" : "optimized") + "\": {" + json(run) + ", " +
-           number("warm_median_ms", median(warm)) + ", \"tier_ups\": " + std::to_string(s.tier_ups) + "}";
+    std::string calls, warms;
+    for (std::size_t k = 0; k < run.total.size(); ++k) {
+      calls += (k ? ", " : "") + std::to_string(run.total[k]);
+      warms += (k ? ", " : "") + std::to_string(warm[k]);
+    }
+    out += std::string(", \"") + (tiering ? "tiered" : "optimized") + "\": {" + json(run) + ", \"first_calls_ms\": [" +
+           calls + "], \"warm_ms\": [" + warms + "], \"tier_ups\": " + std::to_string(s.tier_ups) + "}";
   }
   std::printf("%s, \"exprs\": %s}\n", out.c_str(), expressions_list(k_count).c_str());
+  return 0;
+}
+
+int run_tiers(std::int64_t n) {
+  Inputs in(n);
+  std::string out = "{\"mode\": \"tiers\", \"n\": " + std::to_string(n) + ", \"ns_per_element\": {";
+  for (int k = 0; k < 8; ++k) {
+    double best[2] = {1e300, 1e300};
+    for (int optimized = 0; optimized < 2; ++optimized) {
+      jitexpr::RuntimeOptions o;
+      o.disk_cache = false;
+      o.tiering = false;
+      o.opt_level = optimized ? 3 : 0;
+      o.num_threads = 1;
+      jitexpr::Runtime rt(o);
+      for (int r = 0; r < 7; ++r) {
+        auto t0 = Clock::now();
+        rt.evaluate(expression(k), {{"a", in.a}, {"b", in.b}});
+        best[optimized] = std::min(best[optimized], ms_since(t0) * 1e6 / static_cast<double>(n));
+      }
+    }
+    out += (k ? ", \"" : "\"") + expression(k) + "\": {" + number("fast", best[0]) + ", " + number("optimized", best[1]) + "}";
+  }
+  std::printf("%s}}\n", out.c_str());
   return 0;
 }
 
@@ -309,7 +352,7 @@ int run_disk(const std::string& dir, int k_count) {
 }
 
 int usage() {
-  std::fprintf(stderr, "usage: bench_coldstart expressions K | optimized K | large N K | kernels K | disk DIR K\n");
+  std::fprintf(stderr, "usage: bench_coldstart expressions K | optimized K | large N K | tiers N | kernels K | disk DIR K\n");
   return 2;
 }
 
@@ -326,6 +369,11 @@ int main(int argc, char** argv) {
     if (argc == 3 && std::strcmp(argv[1], "expressions") == 0) return run_expressions(count(argv[2]), true);
     if (argc == 3 && std::strcmp(argv[1], "optimized") == 0) return run_expressions(count(argv[2]), false);
     if (argc == 3 && std::strcmp(argv[1], "kernels") == 0) return run_kernels(count(argv[2]));
+    if (argc == 3 && std::strcmp(argv[1], "tiers") == 0) {
+      std::int64_t n = std::atoll(argv[2]);
+      if (n < 1 || n > (std::int64_t{1} << 30)) return usage();
+      return run_tiers(n);
+    }
     if (argc == 4 && std::strcmp(argv[1], "large") == 0) {
       std::int64_t n = std::atoll(argv[2]);
       if (n < 1 || n > (std::int64_t{1} << 30)) return usage();

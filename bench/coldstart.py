@@ -53,6 +53,34 @@ print(json.dumps({"first_ms": (t1 - t0) * 1e3, "hits": sum(f.stats.cache_hits.va
                   "misses": sum(f.stats.cache_misses.values())}))
 """
 TARGETS = {"expression": 5.0, "disk_hit": 0.5, "process": 50.0}  # ms, design.md section 9
+LARGE_SIZES = (100_000, 1_000_000, 4_000_000)  # bench_coldstart large: first calls at these sizes
+
+
+def tiering_lines(large, tiers):
+    """Tables of what tiered compilation does to first calls of larger work, per expression kind."""
+    kinds = large[LARGE_SIZES[0]]["exprs"][:8]
+    kinds = [re.sub(r"[0-9]+\.5", "c", e) for e in kinds]
+    lines = ["", "Tiered compilation: the first call of a new expression on larger arrays, with tiering on"
+             " (the default) and off, each kind twice (two constants), median ms; every call waits for the"
+             " background compiles of the one before (`bench_coldstart large N 16`); then the optimized code's"
+             " steady state (median of 5 calls after warming up):", "",
+             "| expression | " + " | ".join(f"n={n:.0e} on / off / warm" for n in LARGE_SIZES) + " |",
+             "|---|" + "---:|" * len(LARGE_SIZES)]
+    for i, kind in enumerate(kinds):
+        cells = []
+        for n in LARGE_SIZES:
+            d = large[n]
+            on = statistics.median(d["tiered"]["first_calls_ms"][i::8])
+            off = statistics.median(d["optimized"]["first_calls_ms"][i::8])
+            warm = statistics.median(d["optimized"]["warm_ms"][i::8])
+            cells.append(f"{fmt(on)} / {fmt(off)} / {fmt(warm)}")
+        lines.append(f"| `{kind}` | " + " | ".join(cells) + " |")
+    lines += ["", "What each tier's code costs once compiled, float64[1e6], one thread, best of 7, ns per element"
+              " (`bench_coldstart tiers 1000000`):", "", "| expression | fast tier (O0) | optimized (O3) | ratio |",
+              "|---|---:|---:|---:|"]
+    for expr, v in tiers["ns_per_element"].items():
+        lines.append(f"| `{expr}` | {fmt(v['fast'])} | {fmt(v['optimized'])} | {v['fast'] / v['optimized']:.2f} |")
+    return lines
 
 
 def bench_json(cmd):
@@ -172,6 +200,8 @@ def main():
     with tempfile.TemporaryDirectory(prefix="coldstart-") as tmp:
         exprs = bench_json([args.bench, "expressions", k])
         optimized = bench_json([args.bench, "optimized", k])
+        large = {n: bench_json([args.bench, "large", str(n), "16"]) for n in LARGE_SIZES}
+        tiers = bench_json([args.bench, "tiers", "1000000"])
         kernels = bench_json([args.bench, "kernels", k])
         disk_dir = os.path.join(tmp, "disk")
         fill = bench_json([args.bench, "disk", disk_dir, k])
@@ -198,7 +228,7 @@ def main():
     import numexpr
     if args.save_json:
         with open(args.save_json, "w") as f:
-            json.dump({"expressions": exprs, "optimized": optimized, "kernels": kernels, "disk_fill": fill, "disk_hit": hit,
+            json.dump({"expressions": exprs, "optimized": optimized, "large": large, "tiers": tiers, "kernels": kernels, "disk_fill": fill, "disk_hit": hit,
                        "jitexpr_c_warm": jx_warm, "jitexpr_c_off": jx_off, "numexpr_calls": ne_calls,
                        "numba_calls": nb_calls, "numexpr_process": ne_proc, "numba_process": nb_proc,
                        "numba_cached_process": nb_cached}, f, indent=1)
@@ -238,6 +268,7 @@ def main():
                       ("expression, disk hit", hit["expressions"])]:
         lines.append(f"| {name} | " + " | ".join(fmt(run["phases_ms"][p]) for p in phases) +
                      f" | {fmt(run['median_ms'])} |")
+    lines += tiering_lines(large, tiers)
     lines += ["", f"Kernels: `compile_module` (parsing) {fmt(kernels['module_ms'])} ms, then `kernel_compile_ms`"
               f" (inference, LLVM optimization, code generation, linking) {fmt(kernels['kernel_compile_ms'])} ms per"
               f" kernel (medians); from the disk: `compile_module` {fmt(hit['kernels']['module_ms'])} ms,"
