@@ -34,20 +34,19 @@ std::string compile_object(const std::vector<AotKernel>& kernels, const std::str
   }
 
   llvm::LLVMContext ctx;
-  std::unique_ptr<llvm::Module> m = load_runtime_helpers(ctx);
-  m->setModuleIdentifier("jitexpr-aot");
+  auto m = std::make_unique<llvm::Module>("jitexpr-aot", ctx);
   m->setTargetTriple(host.triple);
   std::vector<llvm::StringRef> keep;
   for (const AotKernel& k : kernels) {
     emit_kernel_program(*k.program, {options.boundscheck}, *m, k.symbol);
     keep.push_back(k.symbol);
   }
+  link_runtime_helpers(*m, keep);
   for (llvm::Function& f : *m) {
     if (f.isDeclaration()) continue;
     f.addFnAttr("target-cpu", cpu_name);
     if (!features.empty()) f.addFnAttr("target-features", features);
   }
-  internalize_helpers(*m, keep);
   assert(!llvm::verifyModule(*m, &llvm::errs()) && "generated IR is valid");
   m->setDataLayout(tm->createDataLayout());
   optimize_module(*m, *tm, options.opt_level, /*slp=*/false);

@@ -89,8 +89,7 @@ struct Jit::Impl {
   std::unique_ptr<llvm::Module> build(const P& p, const CompileOptions& o, llvm::LLVMContext& ctx,
                                       const std::string& name, CompileTimings* timings = nullptr) {
     auto t0 = std::chrono::steady_clock::now();
-    std::unique_ptr<llvm::Module> m = load_runtime_helpers(ctx);
-    m->setModuleIdentifier(name);
+    auto m = std::make_unique<llvm::Module>(name, ctx);
     const HostTarget& host = host_target();
     m->setTargetTriple(host.triple);
     if constexpr (std::is_same_v<P, ir::KProgram>) {
@@ -98,16 +97,13 @@ struct Jit::Impl {
     } else {
       emit_expression(p, *m, name);
     }
-    llvm::Function* entry = m->getFunction(name);
-    entry->addFnAttr("target-cpu", host.cpu);
-    entry->addFnAttr("target-features", host.features);
+    link_runtime_helpers(*m, {name});
     for (llvm::Function& f : *m) {
       if (!f.isDeclaration()) {
         f.addFnAttr("target-cpu", host.cpu);
         f.addFnAttr("target-features", host.features);
       }
     }
-    internalize_helpers(*m, {name});
     assert(!llvm::verifyModule(*m, &llvm::errs()) && "generated IR is valid");
     auto t1 = std::chrono::steady_clock::now();
     Level& level = level_of(o.opt_level);

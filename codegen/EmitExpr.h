@@ -19,8 +19,8 @@
 
 namespace jitexpr::codegen {
 
-// Emits the kernel for `p` as the external function `name` into `m`, which must already hold the
-// runtime helpers (load_runtime_helpers).
+// Emits the kernel for `p` as the external function `name` into `m`; the runtime helpers it calls
+// are declared in `m` (declare_helper), for link_runtime_helpers to define.
 void emit_expression(const ir::Program& p, llvm::Module& m, llvm::StringRef name);
 
 }  // namespace jitexpr::codegen

@@ -21,7 +21,7 @@ struct KernelCodegenOptions {
   bool boundscheck = true;  // IndexError for an index outside its array (off: out of bounds is undefined)
 };
 
-// Emits every function of `p` into `m` (which must hold the runtime helpers) and the entry
+// Emits every function of `p` into `m` (declaring the runtime helpers it calls) and the entry
 // function `name` for p.entry().
 void emit_kernel_program(const ir::KProgram& p, const KernelCodegenOptions& o, llvm::Module& m, llvm::StringRef name);
 

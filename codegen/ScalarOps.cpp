@@ -1,6 +1,8 @@
 // Scalar operations in LLVM IR (see ScalarOps.h).
 #include "codegen/ScalarOps.h"
 
+#include "codegen/RuntimeHelpers.h"
+
 #include "ir/DTypeRules.h"
 
 #include <cassert>
@@ -74,11 +76,7 @@ llvm::Value* ScalarOps::libm(llvm::StringRef base, DType t, llvm::ArrayRef<llvm:
   return call;
 }
 
-llvm::Function* ScalarOps::helper(llvm::StringRef name) {
-  llvm::Function* f = m_.getFunction(name);
-  assert(f && "runtime helper missing from the helper bitcode");
-  return f;
-}
+llvm::Function* ScalarOps::helper(llvm::StringRef name) { return declare_helper(m_, name); }
 
 // A complex helper jx_c<name>(re, im) or jx_<name>(a, b, c, d), computed in double.
 Val ScalarOps::complex_helper(llvm::StringRef name, DType t, llvm::ArrayRef<Val> args) {
