@@ -110,6 +110,9 @@ struct Jit::Impl {
     std::lock_guard<std::mutex> lock(level.mutex);
     m->setDataLayout(level.tm->createDataLayout());
     optimize_module(*m, *level.tm, o.opt_level, /*slp=*/!std::is_same_v<P, ir::KProgram>);
+    if constexpr (std::is_same_v<P, ir::Program>) {
+      if (p.streaming_stores) mark_streaming_stores(*m, name);
+    }
     if (timings) {
       timings->irgen_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
       timings->optimize_ms = ms_since(t1);

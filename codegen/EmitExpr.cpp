@@ -3,9 +3,12 @@
 
 #include "codegen/ScalarOps.h"
 
+#include <llvm/Analysis/ValueTracking.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/IntrinsicsX86.h>
 #include <llvm/IR/MDBuilder.h>
+#include <llvm/TargetParser/Triple.h>
 
 #include <cassert>
 #include <cmath>
@@ -58,6 +61,7 @@ class ExprEmitter : ScalarOps {
     strides_.resize(slots, nullptr);
     for (std::size_t s = 0; s < slots; ++s) {
       bases_[s] = b_.CreateLoad(ptr, b_.CreateConstInBoundsGEP1_64(ptr, ptrs, s), "base");
+      if (s == 0 && streaming()) b_.CreateAlignmentAssumption(m_.getDataLayout(), bases_[0], ir::kStreamingAlignment);
       bool strided = s == 0 ? p_.out_layout == ir::Layout::Strided : p_.operands[s - 1].layout == ir::Layout::Strided;
       if (strided) strides_[s] = b_.CreateLoad(i64, b_.CreateConstInBoundsGEP1_64(i64, strides, s), "stride");
     }
@@ -117,6 +121,8 @@ class ExprEmitter : ScalarOps {
   }
 
  private:
+  bool streaming() const { return p_.streaming_stores && p_.out_layout == ir::Layout::Contiguous && !p_.reduction(); }
+
   // Alias scopes: the output and each operand are separate memory. The runtime guarantees it,
   // except that an output may be exactly an input (same address and strides: `a = a * 2`), which
   // an element-wise loop that reads element i before writing element i handles correctly. Without
@@ -243,6 +249,39 @@ class ExprEmitter : ScalarOps {
 
 void emit_expression(const ir::Program& p, llvm::Module& m, llvm::StringRef name) {
   ExprEmitter(p, m).emit(name);
+}
+
+void mark_streaming_stores(llvm::Module& m, llvm::StringRef name) {
+  if (!llvm::Triple(m.getTargetTriple()).isX86()) return;  // sfence and movnt are x86's
+  llvm::Function* f = m.getFunction(name);
+  llvm::Argument* ptrs = f->getArg(1);
+  const llvm::DataLayout& dl = m.getDataLayout();
+  llvm::MDNode* one = llvm::MDNode::get(m.getContext(), llvm::ConstantAsMetadata::get(
+                                                            llvm::ConstantInt::get(llvm::Type::getInt32Ty(m.getContext()), 1)));
+  bool marked = false;
+  for (llvm::BasicBlock& bb : *f) {
+    for (llvm::Instruction& inst : bb) {
+      auto* st = llvm::dyn_cast<llvm::StoreInst>(&inst);
+      if (!st || !st->getValueOperand()->getType()->isVectorTy()) continue;
+      // A non-temporal vector store needs its natural alignment (the output base's alignment,
+      // assumed in the entry block, gave the vectorizer's stores theirs); the scalar remainder's
+      // stores stay ordinary.
+      if (st->getAlign().value() < dl.getTypeStoreSize(st->getValueOperand()->getType())) continue;
+      // The output is slot 0: its base is loaded from ptrs[0].
+      const auto* base = llvm::dyn_cast<llvm::LoadInst>(llvm::getUnderlyingObject(st->getPointerOperand()));
+      if (base && base->getPointerOperand() == ptrs) {
+        st->setMetadata(llvm::LLVMContext::MD_nontemporal, one);
+        marked = true;
+      }
+    }
+  }
+  if (!marked) return;
+  // Non-temporal stores are weakly ordered: an sfence before returning makes them visible before
+  // anything the caller stores next (the executor's "block done"), as after glibc's streaming memcpy.
+  llvm::Function* sfence = llvm::Intrinsic::getDeclaration(&m, llvm::Intrinsic::x86_sse_sfence);
+  for (llvm::BasicBlock& bb : *f) {
+    if (auto* ret = llvm::dyn_cast<llvm::ReturnInst>(bb.getTerminator())) llvm::CallInst::Create(sfence, {}, "", ret);
+  }
 }
 
 }  // namespace jitexpr::codegen

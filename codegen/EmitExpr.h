@@ -23,4 +23,8 @@ namespace jitexpr::codegen {
 // are declared in `m` (declare_helper), for link_runtime_helpers to define.
 void emit_expression(const ir::Program& p, llvm::Module& m, llvm::StringRef name);
 
+// After optimization, for a program with streaming stores: makes the vectorized stores into the
+// output of kernel `name` non-temporal (they bypass the caches).
+void mark_streaming_stores(llvm::Module& m, llvm::StringRef name);
+
 }  // namespace jitexpr::codegen

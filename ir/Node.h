@@ -252,10 +252,16 @@ struct OperandInfo {
 };
 
 // A typed expression ready for the passes and codegen. The result is written with `out_layout`.
+// The alignment of an output base that streaming stores rely on (Program::streaming_stores).
+inline constexpr std::uint64_t kStreamingAlignment = 64;
+
 struct Program {
   NodePtr root;
   std::vector<OperandInfo> operands;
   Layout out_layout = Layout::Contiguous;
+  // Element-wise into a contiguous output whose base the runtime guarantees 64-byte aligned:
+  // stores bypass the caches (non-temporal), for results too large to stay in them.
+  bool streaming_stores = false;
   DType result_type() const { return root->type; }
   const Reduce* reduction() const { return root->as<Reduce>(); }
 };

@@ -43,7 +43,7 @@ class ProgramPrinter {
       if (i) head += ", ";
       head += fmt::format("{}: {} {}", op.name, dtype_name(op.dtype), layout_name(op.layout));
     }
-    head += fmt::format(") -> {}\n", dtype_name(p_.result_type()));
+    head += fmt::format(") -> {}{}\n", dtype_name(p_.result_type()), p_.streaming_stores ? ", streaming stores" : "");
     std::string root = ref(p_.root);
     return head + body_ + fmt::format("  ret {}\n", root);
   }
