@@ -7,15 +7,14 @@
 
 namespace jitexpr_bench {
 
-// Calls `call` until every cached expression of `rt` runs its optimized code (at least once; at
-// most 1000 times).
+// Calls `call`, which evaluates one expression, until that expression runs its optimized code
+// (at least once; at most 1000 times). Its cache entry is the most recently used one.
 template <typename F> void warm_up(jitexpr::Runtime& rt, F&& call) {
   for (int i = 0; i < 1000; ++i) {
     call();
     rt.wait_for_compiles();
-    bool optimized = true;
-    for (const jitexpr::CacheEntryStats& e : rt.stats().entries) optimized = optimized && e.tier == jitexpr::CodeTier::Optimized;
-    if (optimized) return;
+    jitexpr::RuntimeStats s = rt.stats();
+    if (s.entries.empty() || s.entries.front().tier == jitexpr::CodeTier::Optimized) return;
   }
 }
 
