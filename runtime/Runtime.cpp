@@ -225,12 +225,12 @@ struct Prepared {
 // Streaming (non-temporal) stores for an element-wise result larger than a core's L2 cache: it
 // cannot stay in the caches anyway, and stores that bypass them skip reading each line of the
 // destination before writing it (a third of the memory traffic of `2*a + 3*b`).
-std::int64_t streaming_min_elements() {
-  static const std::int64_t elements = [] {
+std::int64_t streaming_min_bytes() {
+  static const std::int64_t bytes = [] {
     long l2 = ::sysconf(_SC_LEVEL2_CACHE_SIZE);
-    return static_cast<std::int64_t>(l2 > 0 ? l2 : 2 << 20) / 8;
+    return static_cast<std::int64_t>(l2 > 0 ? l2 : 2 << 20);
   }();
-  return elements;
+  return bytes;
 }
 
 bool streaming_aligned(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % ir::kStreamingAlignment == 0; }
@@ -412,12 +412,28 @@ struct Runtime::Impl {
     // Streaming stores need every block of the output to start 64-byte aligned: a new result's
     // base is, an out= base may not be; blocks start at multiples of 16384 elements of a row, and
     // rows at multiples of the outer strides.
-    if (!parsed.reduction && axis_ok && out_layout == ir::Layout::Contiguous &&
-        shape_size(result_shape) >= streaming_min_elements() && (!out || streaming_aligned(out->raw_data()))) {
+    std::int64_t elements = shape_size(result_shape);
+    if (!parsed.reduction && axis_ok && out_layout == ir::Layout::Contiguous && elements * 8 >= streaming_min_bytes() &&
+        (!out || streaming_aligned(out->raw_data()))) {
       prep.streaming = true;
       for (std::size_t d = 0; d + 1 < prep.plan.loop_shape.size(); ++d) {
         // A new result's strides are still in elements here: a multiple of 64 suits any item size.
         if (prep.plan.strides[0][d] % static_cast<std::int64_t>(ir::kStreamingAlignment) != 0) prep.streaming = false;
+      }
+      // The result's bytes need its dtype: type inference takes microseconds, and a large
+      // evaluation comes here only when its fast path misses. An error is reported later, as always.
+      if (prep.streaming) {
+        std::int64_t itemsize = 0;
+        if (out) {
+          itemsize = static_cast<std::int64_t>(out->itemsize());
+        } else {
+          try {
+            itemsize = static_cast<std::int64_t>(dtype_size(ir::infer_expression(*parsed.ast, *parsed.src, prep.infos).result_type()));
+          } catch (const Error&) {
+            itemsize = 0;
+          }
+        }
+        prep.streaming = elements * itemsize >= streaming_min_bytes();
       }
     }
     key += fmt::format("|out:{}{}|O{}", layout_name(out_layout), prep.streaming ? ":streaming" : "", options.opt_level);

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 
+#include <unistd.h>
+
 namespace {
 
 using namespace jitexpr;
@@ -62,6 +64,17 @@ TEST(StreamingStores, SmallResultsAndReductionsDoNotStream) {
   rt.evaluate("2*a + 3*b", {{"a", a}, {"b", a}});
   rt.evaluate("sum(a * 2)", {{"a", big}});
   EXPECT_FALSE(any_streaming(rt.stats()));
+}
+
+TEST(StreamingStores, TheResultsBytesDecideNotItsElements) {
+  // 1M bools are 1 MiB, 1M doubles 8 MiB: only results of at least a core's L2 cache stream.
+  long l2 = ::sysconf(_SC_LEVEL2_CACHE_SIZE);
+  std::int64_t l2_bytes = l2 > 0 ? l2 : 2 << 20;
+  Array a = ramp(kN), b = ramp(kN);
+  Runtime rt(options(false));
+  Array r = rt.evaluate("a > b", {{"a", a}, {"b", b}});
+  EXPECT_EQ(any_streaming(rt.stats()), kN >= l2_bytes);
+  EXPECT_FALSE(r.data<bool>()[5]);
 }
 
 TEST(StreamingStores, AnUnalignedOutGetsTheOrdinaryCodeEvenOnTheFastPath) {
