@@ -76,7 +76,9 @@ std::vector<int> memory_order(const std::vector<Array>& operands, const Shape& r
     std::int64_t s = hint->strides()[static_cast<std::size_t>(d)];
     return s < 0 ? -s : s;
   };
-  std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return mag(x) > mag(y); });
+  // Ties keep C order: order starts as 0, 1, ..., so the axis number breaks them (std::sort with a
+  // total order; libstdc++'s stable_sort uses the deprecated get_temporary_buffer).
+  std::sort(order.begin(), order.end(), [&](int x, int y) { return mag(x) != mag(y) ? mag(x) > mag(y) : x < y; });
   return order;
 }
 
