@@ -23,15 +23,19 @@ using namespace jitexpr::fuzz;
 
 namespace {
 
-Runtime& runtime() {
-  // A small cache: long runs evict and recompile as well.
-  static Runtime rt([] {
+// Two runtimes: with tiered compilation (a new expression runs on its fast, O0 code) and
+// without (it runs on its O3 code): both tiers are checked against the reference. A small cache:
+// long runs evict and recompile as well.
+Runtime& runtime(bool tiering) {
+  auto make = [](bool tiered) {
     RuntimeOptions o;
     o.disk_cache = false;
     o.max_cache_entries = 256;
+    o.tiering = tiered;
     return o;
-  }());
-  return rt;
+  };
+  static Runtime fast(make(true)), optimized(make(false));
+  return tiering ? fast : optimized;
 }
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -90,6 +94,9 @@ bool same_float(double got, const RValue& want) {
   return std::fabs(got - want.f) <= want.err;
 }
 
+void check_result(const Generated& g, const std::vector<Operand>& operands, const Bindings& bindings, std::int64_t n,
+                  Runtime& rt);
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -110,9 +117,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     operands.push_back(std::move(op));
   }
 
+  for (bool tiering : {true, false}) check_result(g, operands, bindings, n, runtime(tiering));
+  return 0;
+}
+
+namespace {
+
+void check_result(const Generated& g, const std::vector<Operand>& operands, const Bindings& bindings, std::int64_t n,
+                  Runtime& rt) {
   Array result;
   try {
-    result = runtime().evaluate(g.text, bindings);
+    result = rt.evaluate(g.text, bindings);
   } catch (const Error& e) {
     fail("the reference subset raised an error", g.text + "\n" + e.what());
   }
@@ -155,5 +170,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                        want_text));
     }
   }
-  return 0;
 }
+
+}  // namespace

@@ -95,6 +95,14 @@ class Generator {
           case 0: {
             Generated x = numeric(depth - 1);
             RType t = x.tree->type;
+            // The language folds a minus sign into an integer literal (docs/language.md, as
+            // numexpr does): -(2147483648) is the literal -2147483648, an int32.
+            if (x.tree->op == ROp::Lit && is_int(t) && x.tree->literal.i >= 0) {
+              std::int64_t v = -x.tree->literal.i;
+              auto n = make_node(ROp::Lit, v >= INT32_MIN ? RType::Int32 : RType::Int64);
+              n->literal.i = v;
+              return {std::move(n), "(-(" + x.text + "))"};  // parenthesized as call() does: -(2) ** 0.5 is -(2 ** 0.5)
+            }
             return call(ROp::Neg, "-", t, std::move(x));
           }
           case 1: {
