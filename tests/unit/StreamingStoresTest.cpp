@@ -55,6 +55,10 @@ TEST(StreamingStores, ALargeNewResultIsWrittenAroundTheCachesAndRight) {
     EXPECT_EQ(wrong(rt.evaluate("2*a + 3*b", {{"a", a}, {"b", b}}), a, b), 0);
     EXPECT_TRUE(any_streaming(rt.stats()));
     EXPECT_NE(rt.dump_ir("2*a + 3*b", {{"a", a}, {"b", b}}).find("streaming stores"), std::string::npos);
+    // The machine code really has them: non-temporal vector stores and the closing sfence.
+    std::string assembly = rt.dump_asm("2*a + 3*b", {{"a", a}, {"b", b}});
+    EXPECT_NE(assembly.find("movnt"), std::string::npos);
+    EXPECT_NE(assembly.find("sfence"), std::string::npos);
   }
 }
 
@@ -64,6 +68,7 @@ TEST(StreamingStores, SmallResultsAndReductionsDoNotStream) {
   rt.evaluate("2*a + 3*b", {{"a", a}, {"b", a}});
   rt.evaluate("sum(a * 2)", {{"a", big}});
   EXPECT_FALSE(any_streaming(rt.stats()));
+  EXPECT_EQ(rt.dump_asm("2*a + 3*b", {{"a", a}, {"b", a}}).find("movnt"), std::string::npos);
 }
 
 TEST(StreamingStores, TheResultsBytesDecideNotItsElements) {
