@@ -8,48 +8,32 @@
 
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Verifier.h>
-#include <llvm/MC/MCSubtargetInfo.h>
-#include <llvm/MC/TargetRegistry.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/TargetParser/Triple.h>
 
 #include <cassert>
-#include <stdexcept>
 
 namespace jitexpr::codegen {
 
+std::string describe_target(const std::string& cpu) { return resolve_target(cpu, 0, /*must_run_here=*/false).describe(); }
+
 std::string compile_object(const std::vector<AotKernel>& kernels, const std::string& cpu, const CompileOptions& options) {
-  const HostTarget& host = host_target();
-  std::string cpu_name = cpu == "native" ? host.cpu : cpu;
-  std::string features = cpu == "native" ? host.features : "";
-  std::string error;
-  const llvm::Target* target = llvm::TargetRegistry::lookupTarget(host.triple, error);
-  assert(target && "the native target is registered");
-  llvm::TargetOptions target_options;
-  std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(host.triple, cpu_name, features, target_options,
-                                                                      llvm::Reloc::PIC_, std::nullopt,
-                                                                      codegen_opt_level(options.opt_level), false));
-  if (!tm || !tm->getMCSubtargetInfo()->isCPUStringValid(cpu_name)) {
-    throw std::invalid_argument("unknown CPU '" + cpu + "'; use native, x86-64-v3, x86-64 or another LLVM CPU name");
-  }
+  TargetSpec target = resolve_target(cpu, 0, /*must_run_here=*/false);
+  std::unique_ptr<llvm::TargetMachine> tm = make_target_machine(target, options.opt_level, /*for_jit=*/false);
 
   llvm::LLVMContext ctx;
   auto m = std::make_unique<llvm::Module>("jitexpr-aot", ctx);
-  m->setTargetTriple(host.triple);
+  m->setTargetTriple(target.triple);
   std::vector<llvm::StringRef> keep;
   for (const AotKernel& k : kernels) {
     emit_kernel_program(*k.program, {options.boundscheck}, *m, k.symbol);
     keep.push_back(k.symbol);
   }
   link_runtime_helpers(*m, keep);
-  for (llvm::Function& f : *m) {
-    if (f.isDeclaration()) continue;
-    f.addFnAttr("target-cpu", cpu_name);
-    if (!features.empty()) f.addFnAttr("target-features", features);
-  }
+  set_target_attributes(*m, target);
   assert(!llvm::verifyModule(*m, &llvm::errs()) && "generated IR is valid");
   m->setDataLayout(tm->createDataLayout());
-  optimize_module(*m, *tm, options.opt_level, /*slp=*/false);
+  optimize_module(*m, *tm, options.opt_level, target.isa, /*slp=*/false);
 
   llvm::SmallVector<char, 0> bytes;
   llvm::raw_svector_ostream os(bytes);

@@ -15,8 +15,12 @@ struct AotKernel {
   std::string symbol;  // the entry's name in the object (codegen/EmitKernel.h has its ABI)
 };
 
-// "native" (this machine's CPU and features), or an LLVM CPU name such as "x86-64-v3" or
-// "x86-64". Throws std::invalid_argument for a CPU LLVM does not know.
+// For `cpu`: "native" (this machine's CPU and features), an x86-64 level ("x86-64-v3") or an LLVM
+// CPU name ("znver4"); the object need not run on this machine. Throws jitexpr::ValueError for a
+// CPU LLVM does not know.
 std::string compile_object(const std::vector<AotKernel>& kernels, const std::string& cpu, const CompileOptions& options);
+
+// What compile_object would compile for `cpu`, in words ("x86-64-v3"); throws as it does.
+std::string describe_target(const std::string& cpu);
 
 }  // namespace jitexpr::codegen

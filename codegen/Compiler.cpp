@@ -74,6 +74,9 @@ class JitKernel : public CompiledKernel {
 }  // namespace
 
 struct Jit::Impl {
+  explicit Impl(TargetSpec t) : target(std::move(t)), fingerprint(target.fingerprint()), description(target.describe()) {}
+  TargetSpec target;
+  std::string fingerprint, description;
   std::unique_ptr<llvm::orc::LLJIT> jit;
   std::atomic<std::uint64_t> counter{0};
   // One TargetMachine per optimization level; each is used by one compile at a time.
@@ -90,26 +93,20 @@ struct Jit::Impl {
                                       const std::string& name, CompileTimings* timings = nullptr) {
     auto t0 = std::chrono::steady_clock::now();
     auto m = std::make_unique<llvm::Module>(name, ctx);
-    const HostTarget& host = host_target();
-    m->setTargetTriple(host.triple);
+    m->setTargetTriple(target.triple);
     if constexpr (std::is_same_v<P, ir::KProgram>) {
       emit_kernel_program(p, {o.boundscheck}, *m, name);
     } else {
       emit_expression(p, *m, name);
     }
     link_runtime_helpers(*m, {name});
-    for (llvm::Function& f : *m) {
-      if (!f.isDeclaration()) {
-        f.addFnAttr("target-cpu", host.cpu);
-        f.addFnAttr("target-features", host.features);
-      }
-    }
+    set_target_attributes(*m, target);
     assert(!llvm::verifyModule(*m, &llvm::errs()) && "generated IR is valid");
     auto t1 = std::chrono::steady_clock::now();
     Level& level = level_of(o.opt_level);
     std::lock_guard<std::mutex> lock(level.mutex);
     m->setDataLayout(level.tm->createDataLayout());
-    optimize_module(*m, *level.tm, o.opt_level, /*slp=*/!std::is_same_v<P, ir::KProgram>);
+    optimize_module(*m, *level.tm, o.opt_level, target.isa, /*slp=*/!std::is_same_v<P, ir::KProgram>);
     if constexpr (std::is_same_v<P, ir::Program>) {
       if (p.streaming_stores) mark_streaming_stores(*m, name);
     }
@@ -129,7 +126,7 @@ struct Jit::Impl {
       Level& level = level_of(opt_level);
       std::lock_guard<std::mutex> lock(level.mutex);
       if (level.tm->addPassesToEmitFile(pm, os, nullptr, llvm::CodeGenFileType::ObjectFile)) {
-        throw std::runtime_error("the host target cannot emit object files");
+        throw std::runtime_error("the target cannot emit object files");
       }
       pm.run(m);
     }
@@ -163,19 +160,21 @@ struct Jit::Impl {
   // The level's TargetMachine is made on first use; lock its mutex before using it.
   Level& level_of(int opt_level) {
     int l = opt_level < 0 ? 0 : opt_level > 3 ? 3 : opt_level;
-    std::call_once(made[l], [&] { levels[l].tm = make_host_target_machine(l); });
+    std::call_once(made[l], [&] { levels[l].tm = make_target_machine(target, l); });
     return levels[l];
   }
 };
 
-Jit::Jit() : impl_(std::make_unique<Impl>()) {
-  const HostTarget& host = host_target();
+Jit::Jit() : Jit(resolve_target("native", 0, /*must_run_here=*/true)) {}
+
+Jit::Jit(std::string_view cpu, int vector_width) : Jit(target_from_options(cpu, vector_width)) {}
+
+Jit::Jit(const TargetSpec& target) : impl_(std::make_unique<Impl>(target)) {
   // glibc's vector math library: the vectorized loops call into it.
   llvm::sys::DynamicLibrary::LoadLibraryPermanently("libmvec.so.1");
-  llvm::orc::JITTargetMachineBuilder jtmb((llvm::Triple(host.triple)));
-  jtmb.setCPU(host.cpu);
-  std::vector<std::string> features;
-  llvm::SubtargetFeatures sf(host.features);
+  llvm::orc::JITTargetMachineBuilder jtmb((llvm::Triple(target.triple)));
+  jtmb.setCPU(target.cpu);
+  llvm::SubtargetFeatures sf(target.features);
   jtmb.addFeatures(sf.getFeatures());
   jtmb.setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
   impl_->jit = check(llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(jtmb)).create(), "creating the JIT");
@@ -236,10 +235,9 @@ std::string Jit::Impl::llvm_ir(const P& p, const CompileOptions& options) {
   return os.str();
 }
 
-std::string target_fingerprint() {
-  const HostTarget& host = host_target();
-  return "LLVM " LLVM_VERSION_STRING ";" + host.triple + ";" + host.cpu + ";" + host.features;
-}
+const std::string& Jit::target_fingerprint() const { return impl_->fingerprint; }
+
+const std::string& Jit::target_description() const { return impl_->description; }
 
 std::string sha256_hex(std::string_view data) {
   llvm::SHA256 hasher;
@@ -266,7 +264,7 @@ std::string Jit::Impl::assembly(const P& p, const CompileOptions& options) {
   Level& level = level_of(options.opt_level);
   std::lock_guard<std::mutex> lock(level.mutex);
   if (level.tm->addPassesToEmitFile(pm, os, nullptr, llvm::CodeGenFileType::AssemblyFile)) {
-    throw std::runtime_error("the host target cannot emit assembly");
+    throw std::runtime_error("the target cannot emit assembly");
   }
   pm.run(*m);
   return std::string(buffer.str());

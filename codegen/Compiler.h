@@ -55,15 +55,22 @@ class CompiledKernel {
   std::string object_;
 };
 
+struct TargetSpec;  // codegen/Target.h
+
 class Jit {
  public:
+  // Compiles for this host with its own vector width.
   Jit();
+  // Compiles for a chosen CPU and preferred vector width (RuntimeOptions::cpu and vector_width;
+  // empty and 0 follow JITEXPR_CPU and JITEXPR_VECTOR_WIDTH). Throws jitexpr::ValueError for a
+  // CPU or width that is unknown or that this host cannot run.
+  Jit(std::string_view cpu, int vector_width);
   ~Jit();
   Jit(const Jit&) = delete;
   Jit& operator=(const Jit&) = delete;
 
   std::unique_ptr<CompiledKernel> compile(const ir::Program& p, const CompileOptions& options);
-  // Links an object made by compile(), in this process or another on the same target (see
+  // Links an object made by compile(), in this process or another for the same target (see
   // target_fingerprint), without any LLVM IR work. Throws std::runtime_error if it does not link.
   std::unique_ptr<CompiledKernel> load(std::string_view object);
 
@@ -76,14 +83,17 @@ class Jit {
   std::string llvm_ir(const ir::KProgram& p, const CompileOptions& options);
   std::string assembly(const ir::KProgram& p, const CompileOptions& options);
 
+  // What objects compiled here depend on: the LLVM version, target triple, CPU, features and
+  // vector width; and the target in words ("znver4", "x86-64-v2, 128-bit vectors").
+  const std::string& target_fingerprint() const;
+  const std::string& target_description() const;
+
   struct Impl;
 
  private:
+  explicit Jit(const TargetSpec& target);
   std::unique_ptr<Impl> impl_;
 };
-
-// What an object compiled here depends on: the LLVM version, target triple, CPU and features.
-std::string target_fingerprint();
 
 // SHA-256 of `data` as 64 lower-case hex digits.
 std::string sha256_hex(std::string_view data);

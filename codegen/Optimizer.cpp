@@ -8,7 +8,7 @@
 
 namespace jitexpr::codegen {
 
-void optimize_module(llvm::Module& m, llvm::TargetMachine& tm, int opt_level, bool slp) {
+void optimize_module(llvm::Module& m, llvm::TargetMachine& tm, int opt_level, VectorIsa isa, bool slp) {
   llvm::PipelineTuningOptions pto;
   pto.LoopVectorization = opt_level >= 2;
   pto.SLPVectorization = opt_level >= 2 && slp;
@@ -20,7 +20,7 @@ void optimize_module(llvm::Module& m, llvm::TargetMachine& tm, int opt_level, bo
   llvm::CGSCCAnalysisManager cgam;
   llvm::ModuleAnalysisManager mam;
   llvm::PassBuilder pb(&tm, pto);
-  fam.registerPass([&] { return llvm::TargetLibraryAnalysis(host_library_info()); });
+  fam.registerPass([&] { return llvm::TargetLibraryAnalysis(library_info(isa)); });
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);
   pb.registerFunctionAnalyses(fam);

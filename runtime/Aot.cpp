@@ -86,6 +86,8 @@ void seed(std::uint64_t s) {
 
 namespace jitexpr {
 
+std::string aot_target(const std::string& cpu) { return codegen::describe_target(cpu); }
+
 AotObject compile_aot(const ast::Module& m, const Source& src, const std::vector<AotRequest>& requests,
                       const std::string& cpu, int opt_level, bool boundscheck) {
   std::vector<ir::KProgram> programs;

@@ -22,8 +22,11 @@ struct AotObject {
   std::vector<ir::KType> results;  // per request, its result type
 };
 
-// Throws jitexpr::Error as the JIT would for the same calls, std::invalid_argument for an unknown
-// CPU ("native", "x86-64-v3", "x86-64", ...).
+// The target a CPU name means ("native", "x86-64-v3", "znver4", ...), in words; the object need
+// not run on this machine. Throws jitexpr::ValueError for a CPU LLVM does not know.
+std::string aot_target(const std::string& cpu);
+
+// Throws jitexpr::Error as the JIT would for the same calls, ValueError for an unknown CPU.
 AotObject compile_aot(const ast::Module& m, const Source& src, const std::vector<AotRequest>& requests,
                       const std::string& cpu, int opt_level, bool boundscheck);
 

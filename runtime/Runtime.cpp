@@ -262,6 +262,7 @@ Array new_result(DType dtype, const Shape& shape, const std::vector<int>& order)
 struct Runtime::Impl {
   explicit Impl(RuntimeOptions o)
       : pool_owner(std::make_shared<ThreadPool>(o.num_threads)), pool(*pool_owner), options(o),
+        jit_owner(std::make_shared<codegen::Jit>(o.cpu, o.vector_width)),
         cache(o.max_cache_entries, o.max_cache_bytes, [](const Compiled& c) { return code_weight(c); }) {
     if (options.disk_cache.value_or(DiskCache::enabled_by_environment())) {
       // What an object on disk depends on besides its key: this very build of the library (any
@@ -269,7 +270,7 @@ struct Runtime::Impl {
       disk = std::make_shared<CodeStore>(options.cache_dir.empty() ? DiskCache::default_dir() : options.cache_dir,
                                          options.disk_cache_max_bytes,
                                          "|jitexpr " JITEXPR_VERSION "|" + library_build_id() + "|" +
-                                             codegen::target_fingerprint());
+                                             jit.target_fingerprint());
     }
   }
 
@@ -277,12 +278,12 @@ struct Runtime::Impl {
   // that outlives its Runtime still works and frees its code safely.
   std::shared_ptr<ThreadPool> pool_owner;
   ThreadPool& pool;
+  RuntimeOptions options;
+  std::shared_ptr<codegen::Jit> jit_owner;  // compiles for the target the options chose
+  codegen::Jit& jit = *jit_owner;
   std::shared_ptr<CodeStore> disk;  // null when the disk cache is off; shared with the Modules
   std::shared_ptr<KernelCompileStats> kernel_stats = std::make_shared<KernelCompileStats>();
 
-  RuntimeOptions options;
-  std::shared_ptr<codegen::Jit> jit_owner = std::make_shared<codegen::Jit>();
-  codegen::Jit& jit = *jit_owner;
   CodeCache<Compiled> cache;
   std::mutex parse_mutex;
   std::unordered_map<std::string, std::shared_ptr<const Parsed>> parsed_exprs;
@@ -811,6 +812,7 @@ RuntimeStats Runtime::stats() const {
   });
   s.hits += fast_hits;
   s.tier_ups = impl_->tier_ups.load();
+  s.target = impl_->jit.target_description();
   s.kernel_compiles = impl_->kernel_stats->compiles.load();
   s.kernel_compile_ms = static_cast<double>(impl_->kernel_stats->compile_ns.load()) / 1e6;
   if (const CodeStore* disk = impl_->disk.get()) {

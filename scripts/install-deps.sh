@@ -9,6 +9,8 @@ packages=(
   libfmt-dev libtbb-dev libedit-dev libcli11-dev
   googletest libgtest-dev libbenchmark-dev
   python3 python3-numpy python3-numexpr python3-numba python3-matplotlib
+  python3-dev pybind11-dev python3-pytest python3-dask python3-distributed
+  libsleef-dev
   tmux
 )
 

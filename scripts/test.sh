@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs dependencies, builds the release-with-
-# assertions configuration and runs every test (unit, golden, differential, examples), builds and
+# assertions configuration and runs every test (unit, golden, differential, examples), the golden,
+# differential and example tests again for x86-64-v2 and (on AVX-512 hosts) 512-bit vectors, builds and
 # runs a host program against the *installed* package, then runs the unit, golden and differential
 # tests again under AddressSanitizer and UndefinedBehaviorSanitizer, runs each fuzz target briefly (its
 # regression inputs, its seed corpus and new inputs), and runs the concurrency tests under
@@ -18,6 +19,15 @@ cmake --build --preset dev -j "$jobs"
 
 echo "== test: dev"
 ctest --test-dir build/dev --output-on-failure -j "$jobs"
+
+# The narrowest and the widest code this machine runs: the golden, differential and example tests
+# again for SSE only, and with 512-bit vectors where the CPU has AVX-512.
+echo "== test: dev for x86-64-v2 (golden, differential, examples)"
+JITEXPR_CPU=x86-64-v2 ctest --test-dir build/dev --output-on-failure -j "$jobs" -L 'golden|diff|example'
+if grep -qw avx512f /proc/cpuinfo; then
+  echo "== test: dev with 512-bit vectors (golden, differential, examples)"
+  JITEXPR_VECTOR_WIDTH=512 ctest --test-dir build/dev --output-on-failure -j "$jobs" -L 'golden|diff|example'
+fi
 
 echo "== install, then build examples/embed against the installed package"
 rm -rf build/install build/embed

@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
   app.add_option("-s,--signature", requests, "name(type, ...), once per specialization")->required();
   app.add_option("-o,--output", object, "the object file to write")->required();
   app.add_option("--header", header, "the C++ header to write")->required();
-  app.add_option("--cpu", cpu, "native (default), x86-64-v3, x86-64, or another LLVM CPU name");
+  app.add_option("--cpu", cpu, "native (default), x86-64, x86-64-v2, x86-64-v3, x86-64-v4, or an LLVM CPU name (znver4)");
   app.add_option("--namespace", ns, "the C++ namespace of the header's functions (default: the file's stem)");
   app.add_flag("--no-boundscheck", no_boundscheck, "no IndexError checks");
   app.add_option("-O", opt_level, "optimization level 0..3")->check(CLI::Range(0, 3));
@@ -148,6 +148,12 @@ int main(int argc, char** argv) {
     ns = identifier(stem.substr(0, stem.find('.')));
   }
   try {
+    aot_target(cpu);
+  } catch (const ValueError& e) {
+    std::cerr << "jitexpr-aot: " << e.message() << "\n";
+    return 2;
+  }
+  try {
     Source src{file, text};
     ast::Module m = parse_module(src);
     std::vector<Signature> sigs;
@@ -166,9 +172,6 @@ int main(int argc, char** argv) {
   } catch (const Error& e) {
     std::cerr << e.what() << "\n";
     return 1;
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "jitexpr-aot: " << e.what() << "\n";
-    return 2;
   }
   return 0;
 }

@@ -5,6 +5,8 @@
 #include "tools/session/InputBuffer.h"
 #include "tools/session/Session.h"
 
+#include <jitexpr/Error.h>
+
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -22,6 +24,52 @@ bool disabled_by_environment() {
   std::string s(v);
   return s == "0" || s == "off" || s == "false" || s == "no";
 }
+
+// Runs the cache action, the command, the file, or the statements on stdin.
+int run(jitexpr::RuntimeOptions options, const std::string& cache_action, const std::string& command,
+        const std::string& file) {
+  if (!cache_action.empty()) {
+    options.disk_cache = true;
+    jitexpr::Runtime rt(options);
+    if (cache_action == "clear") {
+      std::uint64_t n = rt.clear_disk_cache();
+      std::cout << "removed " << n << " entr" << (n == 1 ? "y" : "ies") << " from " << rt.stats().disk_dir << '\n';
+      return 0;
+    }
+    jitexpr::RuntimeStats s = rt.stats();
+    std::cout << "disk cache: " << s.disk_dir << '\n'
+              << "entries: " << s.disk_entries << '\n'
+              << "size: " << s.disk_bytes << " bytes (limit " << options.disk_cache_max_bytes << ")\n"
+              << "used by default: " << (disabled_by_environment() ? "no (JITEXPR_CACHE=0)" : "yes") << '\n'
+              << "code compiled for: " << s.target << "; entries for other targets are kept apart\n";
+    return 0;
+  }
+  jitexpr::tools::Session session(std::cout, std::cerr, options);
+  if (!command.empty()) return session.run(command, true) ? 0 : 1;
+  if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in) {
+      std::cerr << "jitexpr: cannot open '" << file << "'\n";
+      return 2;
+    }
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return session.run(text, true) ? 0 : 1;
+  }
+  if (isatty(STDIN_FILENO)) return jitexpr::tools::run_repl(session);
+  // Statements from standard input, cut into units as the REPL cuts them and run as each one is
+  // complete: an error is reported and the next unit still runs.
+  bool ok = true;
+  jitexpr::tools::InputBuffer buffer;
+  std::string line;
+  while (!session.quit_requested() && std::getline(std::cin, line)) {
+    for (const std::string& unit : buffer.add_line(line)) {
+      if (!session.quit_requested()) ok = session.run(unit, false) && ok;
+    }
+  }
+  if (buffer.pending() && !session.quit_requested()) ok = session.run(buffer.flush(), false) && ok;
+  return ok ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -32,6 +80,13 @@ int main(int argc, char** argv) {
   app.add_option("-c", command, "run STATEMENTS (separated by ';' or new lines) and exit")->type_name("STATEMENTS");
   app.add_option("file", file, "a script of statements to run");
   app.add_option("-O", opt_level, "LLVM optimization level for compiled code")->check(CLI::Range(0, 3));
+  std::string cpu;
+  int vector_width = 0;
+  app.add_option("--cpu", cpu,
+                 "the CPU compiled code is for: native (default, or $JITEXPR_CPU), x86-64, x86-64-v2, x86-64-v3, "
+                 "x86-64-v4 or an LLVM CPU name this machine can run");
+  app.add_option("--vector-width", vector_width, "preferred vector width in bits (default $JITEXPR_VECTOR_WIDTH or the CPU's)")
+      ->check(CLI::IsMember({128, 256, 512}));
   CLI::App* cache = app.add_subcommand("cache", "the disk cache of compiled code: `jitexpr cache info` or `jitexpr cache clear`");
   std::string cache_action;
   cache->add_option("action", cache_action, "info or clear")->required()->check(CLI::IsMember({"info", "clear"}));
@@ -47,46 +102,15 @@ int main(int argc, char** argv) {
   }
   jitexpr::RuntimeOptions options;
   options.opt_level = opt_level;
-  if (cache->parsed()) {
-    options.disk_cache = true;
-    jitexpr::Runtime rt(options);
-    if (cache_action == "clear") {
-      std::uint64_t n = rt.clear_disk_cache();
-      std::cout << "removed " << n << " entr" << (n == 1 ? "y" : "ies") << " from " << rt.stats().disk_dir << '\n';
-      return 0;
-    }
-    jitexpr::RuntimeStats s = rt.stats();
-    std::cout << "disk cache: " << s.disk_dir << '\n'
-              << "entries: " << s.disk_entries << '\n'
-              << "size: " << s.disk_bytes << " bytes (limit " << options.disk_cache_max_bytes << ")\n"
-              << "used by default: " << (disabled_by_environment() ? "no (JITEXPR_CACHE=0)" : "yes") << '\n';
-    return 0;
-  }
+  options.cpu = cpu;
+  options.vector_width = vector_width;
   try {
-    jitexpr::tools::Session session(std::cout, std::cerr, options);
-    if (!command.empty()) return session.run(command, true) ? 0 : 1;
-    if (!file.empty()) {
-      std::ifstream in(file);
-      if (!in) {
-        std::cerr << "jitexpr: cannot open '" << file << "'\n";
-        return 2;
-      }
-      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      return session.run(text, true) ? 0 : 1;
-    }
-    if (isatty(STDIN_FILENO)) return jitexpr::tools::run_repl(session);
-    // Statements from standard input, cut into units as the REPL cuts them and run as each one is
-    // complete: an error is reported and the next unit still runs.
-    bool ok = true;
-    jitexpr::tools::InputBuffer buffer;
-    std::string line;
-    while (!session.quit_requested() && std::getline(std::cin, line)) {
-      for (const std::string& unit : buffer.add_line(line)) {
-        if (!session.quit_requested()) ok = session.run(unit, false) && ok;
-      }
-    }
-    if (buffer.pending() && !session.quit_requested()) ok = session.run(buffer.flush(), false) && ok;
-    return ok ? 0 : 1;
+    return run(options, cache->parsed() ? cache_action : "", command, file);
+  } catch (const jitexpr::Error& e) {
+    // Before any statement runs: a target this machine cannot use (--cpu, JITEXPR_CPU,
+    // JITEXPR_VECTOR_WIDTH).
+    std::cerr << "jitexpr: " << e.message() << '\n';
+    return 2;
   } catch (const std::exception& e) {
     std::cerr << "jitexpr: internal error: " << e.what() << '\n';
     return 3;

@@ -568,7 +568,7 @@ void Session::magic(std::string_view text) {
             "  %ir EXPR       the typed IR of the expression's (or kernel call's) specialization\n"
             "  %llvm EXPR     its optimized LLVM IR\n"
             "  %asm EXPR      its host assembly\n"
-            "  %cache         compiled-code cache: entries, hits, misses, compile times\n"
+            "  %cache         compiled-code cache: entries, hits, misses, compile times, target CPU\n"
             "  %threads [N]   show or set the number of threads\n"
             "  %load FILE     define the kernels of a file of defs, or run a script of statements\n"
             "  %who           variables with their dtype and shape\n"
@@ -620,6 +620,7 @@ void Session::magic(std::string_view text) {
     }
     for (const CacheEntryStats& e : s.entries) out_ << "  " << describe_entry(e) << '\n';
     out_ << fmt::format("kernel specializations: {} compiled, {:.3f} ms\n", s.kernel_compiles, s.kernel_compile_ms);
+    out_ << "code compiled for: " << s.target << '\n';
   } else if (name == "threads") {
     if (arg.empty()) {
       out_ << runtime_.num_threads() << " threads\n";

@@ -42,6 +42,14 @@ struct RuntimeOptions {
   // Threads for large evaluations. 0: $JITEXPR_NUM_THREADS, else every core. Work too small to
   // repay waking threads runs on the calling thread.
   int num_threads = 0;
+  // The CPU compiled code is for: "native" (this host), an x86-64 level ("x86-64", "x86-64-v2",
+  // "x86-64-v3", "x86-64-v4") or an LLVM CPU name ("znver4", "skylake-avx512"). Empty:
+  // $JITEXPR_CPU, else native. A name LLVM does not know, or a CPU with instructions this host
+  // lacks, is a ValueError when the Runtime is made.
+  std::string cpu;
+  // The preferred vector width in bits (128, 256 or 512; at most what the CPU has). 0:
+  // $JITEXPR_VECTOR_WIDTH, else the CPU's own preference (LLVM's; 256 on several AVX-512 CPUs).
+  int vector_width = 0;
 };
 
 // The code a cached specialization runs (RuntimeOptions::tiering).
@@ -78,6 +86,7 @@ struct RuntimeStats {
   std::uint64_t evictions = 0;
   std::uint64_t cache_bytes = 0;  // what the cached entries weigh (RuntimeOptions::max_cache_bytes)
   std::uint64_t tier_ups = 0;     // optimized code compiled in the background and switched to
+  std::string target;             // the CPU the code is for, and a chosen vector width: "znver5"
   std::vector<CacheEntryStats> entries;  // the entries now cached, most recently used first
   // Kernel specializations of this runtime's Modules that were compiled (not found on disk), and
   // the time that took: type inference, LLVM optimization, code generation and linking.
