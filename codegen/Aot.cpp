@@ -26,7 +26,7 @@ std::string compile_object(const std::vector<AotKernel>& kernels, const std::str
   m->setTargetTriple(target.triple);
   std::vector<llvm::StringRef> keep;
   for (const AotKernel& k : kernels) {
-    emit_kernel_program(*k.program, {options.boundscheck}, *m, k.symbol);
+    emit_kernel_program(*k.program, {options.boundscheck, options.interruptible}, *m, k.symbol);
     keep.push_back(k.symbol);
   }
   link_runtime_helpers(*m, keep);

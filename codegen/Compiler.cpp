@@ -95,7 +95,7 @@ struct Jit::Impl {
     auto m = std::make_unique<llvm::Module>(name, ctx);
     m->setTargetTriple(target.triple);
     if constexpr (std::is_same_v<P, ir::KProgram>) {
-      emit_kernel_program(p, {o.boundscheck}, *m, name);
+      emit_kernel_program(p, {o.boundscheck, o.interruptible}, *m, name);
     } else {
       emit_expression(p, *m, name);
     }

@@ -30,6 +30,7 @@ enum KernelFlags : std::int32_t {
 struct CompileOptions {
   int opt_level = 3;
   bool boundscheck = true;  // kernels: IndexError for indices outside their arrays
+  bool interruptible = true;  // kernels: loops check the interrupt flag
 };
 
 struct CompileTimings {

@@ -11,6 +11,9 @@
 #include <llvm/IR/MDBuilder.h>
 
 #include <cassert>
+#include <cstdint>
+#include <functional>
+#include <optional>
 
 namespace jitexpr::codegen {
 
@@ -49,7 +52,17 @@ struct FnState {
   std::vector<LocalSlot> locals;
   llvm::BasicBlock* fail = nullptr;  // returns 1
   std::vector<LoopTargets> loops;
+  llvm::Value* while_budget = nullptr;  // loop iterations left before the next interrupt check
 };
+
+// How loops look at the host's interrupt flag (jx_context::interrupt), so that Ctrl-C stops a
+// kernel within a bounded number of iterations. While loops, and counted loops with a checked loop
+// inside, count their iterations down on one countdown per function (so that nesting never
+// multiplies the delay) and look at the flag each kPollInterval iterations. An innermost counted
+// loop longer than kForChunk iterations runs in chunks of that many, with a look before each: the
+// chunk's own loop is a plain counted loop that vectorizes as the whole one would.
+constexpr std::int64_t kForChunk = 1 << 16;
+constexpr std::int64_t kPollInterval = 1 << 10;
 
 class KernelEmitter : ScalarOps {
  public:
@@ -274,6 +287,31 @@ class KernelEmitter : ScalarOps {
     b_.SetInsertPoint(ok);
   }
 
+  // Fails with JX_INTERRUPTED at `r` (the loop's header) once the host's interrupt flag is set.
+  void check_interrupt(SourceRange r) {
+    llvm::Value* set = b_.CreateCall(helper("jx_interrupted"), {st_.ctx});
+    check(b_.CreateICmpNE(set, b_.getInt32(0)), JX_INTERRUPTED, r);
+  }
+
+  // One count of the function's countdown (kPollInterval above): looks at the flag when it runs out.
+  void poll_interrupt(SourceRange r) {
+    if (!st_.while_budget) {
+      // Zero at the function's entry (make_slot): its first while iteration checks.
+      st_.while_budget = make_slot(KType::scalar(DType::Int64), "while.budget").re;
+    }
+    auto* poll = llvm::BasicBlock::Create(ctx_, "while.poll", st_.fn);
+    auto* go_on = llvm::BasicBlock::Create(ctx_, "while.cond", st_.fn);
+    llvm::Value* left = b_.CreateSub(b_.CreateLoad(i64(), st_.while_budget), b_.getInt64(1));
+    b_.CreateStore(left, st_.while_budget);
+    llvm::MDBuilder mdb(ctx_);
+    b_.CreateCondBr(b_.CreateICmpSLE(left, b_.getInt64(0)), poll, go_on, mdb.createBranchWeights(1, kPollInterval));
+    b_.SetInsertPoint(poll);
+    check_interrupt(r);
+    b_.CreateStore(b_.getInt64(kPollInterval), st_.while_budget);
+    b_.CreateBr(go_on);
+    b_.SetInsertPoint(go_on);
+  }
+
   // ---- statements ----
 
   // Emission stops after a terminator (return, break, continue) until the block ends.
@@ -336,6 +374,7 @@ class KernelEmitter : ScalarOps {
         auto* exit = llvm::BasicBlock::Create(ctx_, "while.end", st_.fn);
         b_.CreateBr(head);
         b_.SetInsertPoint(head);
+        if (o_.interruptible) poll_interrupt(w.range);
         b_.CreateCondBr(scalar(*w.cond).v, body, exit);
         b_.SetInsertPoint(body);
         st_.loops.push_back({exit, head});
@@ -374,42 +413,165 @@ class KernelEmitter : ScalarOps {
     llvm::Value* step = scalar(*f.step).v;
     if (!kstep) check(b_.CreateICmpEQ(step, b_.getInt64(0)), JX_ZERO_STEP, f.step->range);
     if (kstep && kstep->value.i == 0) check(b_.getTrue(), JX_ZERO_STEP, f.step->range);
-    llvm::Value* iv = make_slot(KType::scalar(DType::Int64), "iv").re;
-    b_.CreateStore(start, iv);
+    std::optional<std::int64_t> ks;
+    if (kstep) ks = kstep->value.i;
+    counted_loop(start, stop, step, ks, o_.interruptible && !short_loop(f) ? poll_of(f.body) : Poll::None,
+                 /*nuw=*/false, f.range,
+                 [&](llvm::Value* i) { write_scalar(st_.locals[static_cast<std::size_t>(f.var)], {i, nullptr}); },
+                 f.body);
+  }
+
+  // ---- interrupt checks of loops (kForChunk, kPollInterval above) ----
+
+  // How a counted loop looks at the interrupt flag: not at all (a short loop, or checks off); on
+  // the function's countdown each iteration (a loop with a checked loop inside: one count per
+  // iteration costs little next to the inner loop, and the loop does not vectorize anyway); or,
+  // for an innermost loop, in chunks when it is long (a short run takes the plain loop).
+  enum class Poll : std::uint8_t { None, EachIteration, Chunks };
+
+  // Constant bounds at most kForChunk apart: the loop ends soon, and needs no check.
+  static bool short_loop(const ir::k::For& f) {
+    const auto* kstart = f.start->as<ir::Const>();
+    const auto* kstop = f.stop->as<ir::Const>();
+    if (!kstart || !kstop) return false;
+    __int128 d = static_cast<__int128>(kstop->value.i) - kstart->value.i;
+    return d <= kForChunk && -d <= kForChunk;
+  }
+
+  static bool has_checked_loop(const ir::KBlock& b) {
+    for (const ir::KStmtPtr& s : b) {
+      switch (s->kind) {
+        case ir::KStmtKind::While: return true;
+        case ir::KStmtKind::For:
+          if (!short_loop(s->cast<ir::k::For>()) || has_checked_loop(s->cast<ir::k::For>().body)) return true;
+          break;
+        case ir::KStmtKind::If:
+          if (has_checked_loop(s->cast<ir::k::If>().then_body) || has_checked_loop(s->cast<ir::k::If>().else_body)) {
+            return true;
+          }
+          break;
+        default: break;
+      }
+    }
+    return false;
+  }
+
+  Poll poll_of(const ir::KBlock& body) { return has_checked_loop(body) ? Poll::EachIteration : Poll::Chunks; }
+
+  // i from `start` while i < stop (i > stop for a negative step), by `step` (`kstep` when
+  // constant, not 0): `enter(i)` starts each iteration, then `body` runs (break and continue go
+  // to the loop's end and to its next iteration). `poll` says how it checks the interrupt flag.
+  void counted_loop(llvm::Value* start, llvm::Value* stop, llvm::Value* step, std::optional<std::int64_t> kstep,
+                    Poll poll, bool nuw, SourceRange where, const std::function<void(llvm::Value*)>& enter,
+                    const ir::KBlock& body_stmts) {
+    CountedLoop l{step, kstep, nuw, where, enter, body_stmts, make_slot(KType::scalar(DType::Int64), "iv").re,
+                  llvm::BasicBlock::Create(ctx_, "for.end", st_.fn)};
+    b_.CreateStore(start, l.iv);
+    if (poll != Poll::Chunks) {
+      iterations(l, stop, l.exit, poll == Poll::EachIteration);
+      b_.SetInsertPoint(l.exit);
+      return;
+    }
+    // A run longer than one chunk goes in chunks; a shorter one is the plain loop. Each is a loop
+    // of its own (the body emitted twice), so that the short runs of an inner loop keep all of
+    // the plain loop's code quality.
+    auto* plain = llvm::BasicBlock::Create(ctx_, "for.plain", st_.fn);
+    auto* chunked = llvm::BasicBlock::Create(ctx_, "for.chunked", st_.fn);
+    llvm::Value* span = chunk_span(l);
+    b_.CreateCondBr(b_.CreateAnd(goes_on(l, start, stop), b_.CreateICmpUGT(distance(l, start, stop), span)), chunked, plain);
+    b_.SetInsertPoint(plain);
+    iterations(l, stop, l.exit, false);
+
+    b_.SetInsertPoint(chunked);
+    auto* chunk = llvm::BasicBlock::Create(ctx_, "for.chunk", st_.fn);
+    auto* next = llvm::BasicBlock::Create(ctx_, "for.chunk.next", st_.fn);
+    b_.CreateBr(chunk);
+    b_.SetInsertPoint(chunk);
+    llvm::Value* i = b_.CreateLoad(i64(), l.iv);
+    b_.CreateCondBr(goes_on(l, i, stop), next, l.exit);
+    b_.SetInsertPoint(next);
+    check_interrupt(where);
+    // The chunk ends kForChunk steps on, or at stop if that is nearer.
+    llvm::Value* ahead = up(l) == b_.getTrue() ? b_.CreateAdd(i, span)
+                                               : b_.CreateSelect(up(l), b_.CreateAdd(i, span), b_.CreateSub(i, span));
+    llvm::Value* end = b_.CreateSelect(b_.CreateICmpUGT(distance(l, i, stop), span), ahead, stop);
+    if (kstep) {
+      // The chunk lies between start and stop: true by construction, but the optimizer cannot
+      // see it through the loop over chunks. Said as a branch (never taken; an llvm.assume is
+      // dropped too early to help), it lets the optimizer remove the same index checks and
+      // negative-index wraparounds, and vectorize the chunk, as it does for the whole loop.
+      bool asc = *kstep > 0;
+      llvm::Value* inside = b_.CreateAnd(asc ? b_.CreateICmpSGE(i, start) : b_.CreateICmpSLE(i, start),
+                                         asc ? b_.CreateICmpSLE(end, stop) : b_.CreateICmpSGE(end, stop));
+      check(b_.CreateNot(inside), JX_INTERRUPTED, where);
+    }
+    iterations(l, end, chunk, false);
+    b_.SetInsertPoint(l.exit);
+  }
+
+  struct CountedLoop {
+    llvm::Value* step;
+    std::optional<std::int64_t> kstep;
+    bool nuw;
+    SourceRange where;
+    const std::function<void(llvm::Value*)>& enter;
+    const ir::KBlock& body;
+    llvm::Value* iv;          // the loop variable's slot
+    llvm::BasicBlock* exit;   // after the whole loop (break)
+  };
+
+  llvm::Value* up(const CountedLoop& l) {
+    return l.kstep ? b_.getInt1(*l.kstep > 0) : b_.CreateICmpSGT(l.step, b_.getInt64(0));
+  }
+
+  llvm::Value* goes_on(const CountedLoop& l, llvm::Value* i, llvm::Value* bound) {
+    if (l.kstep) return *l.kstep > 0 ? b_.CreateICmpSLT(i, bound) : b_.CreateICmpSGT(i, bound);
+    return b_.CreateSelect(up(l), b_.CreateICmpSLT(i, bound), b_.CreateICmpSGT(i, bound));
+  }
+
+  // |stop - i| where the loop goes on from i: exact in unsigned arithmetic (up to 2^64 - 1).
+  llvm::Value* distance(const CountedLoop& l, llvm::Value* i, llvm::Value* stop) {
+    return b_.CreateSelect(up(l), b_.CreateSub(stop, i), b_.CreateSub(i, stop));
+  }
+
+  // kForChunk steps as an unsigned distance; a step too large to take that often makes chunks
+  // of one iteration.
+  llvm::Value* chunk_span(const CountedLoop& l) {
+    llvm::Value* abs_step = b_.CreateSelect(up(l), l.step, b_.CreateNeg(l.step));
+    return b_.CreateSelect(b_.CreateICmpUGT(abs_step, b_.getInt64(INT64_MAX / kForChunk)), abs_step,
+                           b_.CreateMul(abs_step, b_.getInt64(kForChunk)));
+  }
+
+  // The loop from the variable's value to `bound` (at most the loop's stop), then to `done`;
+  // `poll` counts each iteration down on the function's countdown.
+  void iterations(const CountedLoop& l, llvm::Value* bound, llvm::BasicBlock* done, bool poll) {
     auto* head = llvm::BasicBlock::Create(ctx_, "for", st_.fn);
     auto* body = llvm::BasicBlock::Create(ctx_, "for.body", st_.fn);
     auto* latch = llvm::BasicBlock::Create(ctx_, "for.next", st_.fn);
-    auto* exit = llvm::BasicBlock::Create(ctx_, "for.end", st_.fn);
     b_.CreateBr(head);
     b_.SetInsertPoint(head);
-    llvm::Value* i = b_.CreateLoad(i64(), iv);
-    llvm::Value* more;
-    if (kstep) {
-      more = kstep->value.i > 0 ? b_.CreateICmpSLT(i, stop) : b_.CreateICmpSGT(i, stop);
-    } else {
-      more = b_.CreateSelect(b_.CreateICmpSGT(step, b_.getInt64(0)), b_.CreateICmpSLT(i, stop), b_.CreateICmpSGT(i, stop));
-    }
-    b_.CreateCondBr(more, body, exit);
+    llvm::Value* i = b_.CreateLoad(i64(), l.iv);
+    b_.CreateCondBr(goes_on(l, i, bound), body, done);
     b_.SetInsertPoint(body);
-    write_scalar(st_.locals[static_cast<std::size_t>(f.var)], {i, nullptr});
-    st_.loops.push_back({exit, latch});
-    block(f.body);
+    l.enter(i);
+    st_.loops.push_back({l.exit, latch});
+    block(l.body);
     st_.loops.pop_back();
     if (!terminated()) b_.CreateBr(latch);
     b_.SetInsertPoint(latch);
-    llvm::Value* cur = b_.CreateLoad(i64(), iv);
-    if (kstep && (kstep->value.i == 1 || kstep->value.i == -1)) {
+    if (poll) poll_interrupt(l.where);
+    llvm::Value* cur = b_.CreateLoad(i64(), l.iv);
+    if (l.kstep && (*l.kstep == 1 || *l.kstep == -1)) {
       // i < stop <= INT64_MAX (or i > stop >= INT64_MIN): i + 1 (i - 1) cannot wrap.
-      b_.CreateStore(b_.CreateAdd(cur, step, "", false, true), iv);
+      b_.CreateStore(b_.CreateAdd(cur, l.step, "", l.nuw, true), l.iv);
       b_.CreateBr(head);
     } else {
       // A step that passes an int64 limit ends the loop, as Python's range does (a wrapped value
       // would start it over).
-      llvm::Value* next = b_.CreateBinaryIntrinsic(llvm::Intrinsic::sadd_with_overflow, cur, step);
-      b_.CreateStore(b_.CreateExtractValue(next, 0), iv);
-      b_.CreateCondBr(b_.CreateExtractValue(next, 1), exit, head);
+      llvm::Value* next = b_.CreateBinaryIntrinsic(llvm::Intrinsic::sadd_with_overflow, cur, l.step);
+      b_.CreateStore(b_.CreateExtractValue(next, 0), l.iv);
+      b_.CreateCondBr(b_.CreateExtractValue(next, 1), l.exit, head);
     }
-    b_.SetInsertPoint(exit);
   }
 
   // The identity of a reduction's operator, in the local's type.
@@ -528,27 +690,15 @@ class KernelEmitter : ScalarOps {
       const LocalSlot& l = st_.locals[static_cast<std::size_t>(r.slot)];
       write_scalar(l, identity(r.op, l.type.dtype));
     }
+    // Each block looks at the flag first: also the blocks too short for chunks stop there.
+    if (o_.interruptible) check_interrupt(f.range);
     // for i in [begin, end): var = start + i
-    llvm::Value* iv = make_slot(KType::scalar(DType::Int64), "iv").re;
-    b_.CreateStore(fn->getArg(2), iv);
-    auto* head = llvm::BasicBlock::Create(ctx_, "prange", fn);
-    auto* body = llvm::BasicBlock::Create(ctx_, "prange.body", fn);
-    auto* latch = llvm::BasicBlock::Create(ctx_, "prange.next", fn);
-    auto* exit = llvm::BasicBlock::Create(ctx_, "prange.end", fn);
-    b_.CreateBr(head);
-    b_.SetInsertPoint(head);
-    llvm::Value* i = b_.CreateLoad(i64(), iv);
-    b_.CreateCondBr(b_.CreateICmpSLT(i, fn->getArg(3)), body, exit);
-    b_.SetInsertPoint(body);
-    write_scalar(st_.locals[static_cast<std::size_t>(f.var)], {b_.CreateAdd(start, i, "", false, true), nullptr});
-    st_.loops.push_back({exit, latch});
-    block(f.body);
-    st_.loops.pop_back();
-    if (!terminated()) b_.CreateBr(latch);
-    b_.SetInsertPoint(latch);
-    b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64(), iv), b_.getInt64(1), "", true, true), iv);
-    b_.CreateBr(head);
-    b_.SetInsertPoint(exit);
+    counted_loop(fn->getArg(2), fn->getArg(3), b_.getInt64(1), 1, o_.interruptible ? poll_of(f.body) : Poll::None,
+                 /*nuw=*/true, f.range,
+                 [&](llvm::Value* i) {
+                   write_scalar(st_.locals[static_cast<std::size_t>(f.var)], {b_.CreateAdd(start, i, "", false, true), nullptr});
+                 },
+                 f.body);
     for (std::size_t r = 0; r < f.reductions.size(); ++r) {
       const LocalSlot& l = st_.locals[static_cast<std::size_t>(f.reductions[r].slot)];
       store_typed(b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), fn->getArg(4), 16 * r), read_scalar(l), l.type.dtype);

@@ -31,15 +31,16 @@ LineInfo locate(const std::string& text, std::uint32_t offset) {
   return info;
 }
 
-std::string render(const std::string& name, const std::string& message, const std::string& source,
-                   SourceRange range) {
+std::string render(std::string_view label, const std::string& name, const std::string& message,
+                   const std::string& source, SourceRange range) {
   // Positioned like Error::has_position(): an empty text can still be pointed at (its column 1).
   bool positioned = !source.empty() || range.end > 0;
-  if (!positioned && name.empty()) return "error: " + message;
-  if (!positioned) return name + ": error: " + message;
+  std::string head = std::string(label) + ": ";
+  if (!positioned && name.empty()) return head + message;
+  if (!positioned) return name + ": " + head + message;
   LineInfo li = locate(source, range.begin);
   std::string out = name + ":" + std::to_string(li.line) + ":" + std::to_string(li.column) +
-                    ": error: " + message + "\n";
+                    ": " + head + message + "\n";
   // The line as text a terminal shows safely: control characters (a NUL would end what(), an
   // escape would drive the terminal) become '?', one column each, so the caret still lines up.
   std::string line = source.substr(li.line_begin, li.line_end - li.line_begin);
@@ -79,7 +80,9 @@ std::string_view error_kind_name(ErrorKind k) {
 
 Error::Error(ErrorKind kind, std::string message, std::string source_name, std::string source,
              SourceRange range)
-    : std::runtime_error(render(source_name, message, source, range)),
+    // An interrupt is not the user's error: its line says what it is, as Python's would.
+    : std::runtime_error(render(kind == ErrorKind::Interrupted ? "KeyboardInterrupt" : "error", source_name, message,
+                                source, range)),
       kind_(kind),
       message_(std::move(message)),
       source_name_(std::move(source_name)),

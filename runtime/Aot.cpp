@@ -77,6 +77,8 @@ Value invoke(const Kernel& k, const Arg* args, std::size_t n) {
                    g_seed.load(std::memory_order_relaxed), g_calls.fetch_add(1, std::memory_order_relaxed));
 }
 
+void set_interrupt_flag(const std::atomic<bool>* flag) { pool().set_interrupt_flag(flag); }
+
 void seed(std::uint64_t s) {
   g_seed.store(s);
   g_calls.store(0);

@@ -136,7 +136,7 @@ struct Function::State {
 
 namespace {
 
-codegen::CompileOptions compile_options(const ModuleOptions& o) { return {o.opt_level, o.boundscheck}; }
+codegen::CompileOptions compile_options(const ModuleOptions& o) { return {o.opt_level, o.boundscheck, o.interruptible}; }
 
 // ---- the call context ----
 
@@ -190,16 +190,12 @@ std::int32_t host_parallel_for(jx_context* ctx, jx_body_fn body, void* env, std:
     return static_cast<std::int64_t>(static_cast<__int128>(n) * k / blocks);
   };
   ThreadPool& pool = *call->pool;
-  // Nothing may throw through the kernel's frames: an interrupt becomes an error code.
+  // Nothing may throw through the kernel's frames. An interrupt is the body's to see: its loop
+  // looks at the flag (jx_context::interrupt) and fails at its own line.
   pool.parallel_for(blocks, 1, [&](std::int64_t lo, std::int64_t hi) {
     for (std::int64_t k = lo; k < hi; ++k) {
       jx_context& c = contexts[static_cast<std::size_t>(k)];
       c.error = JX_OK;
-      if (pool.interrupted()) {
-        c.error = JX_INTERRUPTED;
-        status[static_cast<std::size_t>(k)] = 1;
-        continue;
-      }
       seed_stream(c.rng, stream, static_cast<std::uint64_t>(k), 1);
       char* part = static_cast<char*>(partials) + k * partial_bytes;
       status[static_cast<std::size_t>(k)] = body(&c, env, bound(k), bound(k + 1), part);
@@ -250,7 +246,8 @@ std::string function_at(const ast::Module& m, std::uint32_t offset) {
       break;
     case JX_NEGATIVE_DIM: msg = fmt::format("negative dimensions are not allowed ({})", ctx.a); break;
     case JX_ZERO_STEP: msg = "range() arg 3 must not be zero"; break;
-    case JX_INTERRUPTED: throw Interrupted("interrupted");
+    case JX_INTERRUPTED:
+      fail_at(ErrorKind::Interrupted, m.source(), {ctx.begin, ctx.end}, fmt::format("interrupted in {}()", where));
     default: msg = fmt::format("kernel failed with error code {}", ctx.error); break;
   }
   fail_at(kind, m.source(), {ctx.begin, ctx.end}, fmt::format("in {}(): {}", where, msg));
@@ -321,8 +318,8 @@ std::shared_ptr<const Specialization> Function::State::find_or_compile(const std
   if (module->disk) {
     // The code depends on the module's whole text (a callee, a line number in an error), the
     // function, its argument types and the options that reach codegen.
-    disk_key = fmt::format("kernel|{}|opt{}|boundscheck{}|{}|", name, options.opt_level, options.boundscheck ? 1 : 0,
-                           module->options.name);
+    disk_key = fmt::format("kernel|{}|opt{}|boundscheck{}|interruptible{}|{}|", name, options.opt_level,
+                           options.boundscheck ? 1 : 0, options.interruptible ? 1 : 0, module->options.name);
     for (const ir::KType& t : key) disk_key += t.str() + ";";
     disk_key += "|" + module->src->text;
     spec->code = module->disk->load(module->jit, disk_key);
@@ -418,6 +415,7 @@ Value run_entry(KernelEntry entry, const ir::KType& result, const Arg* args, std
   ctx.host = &call;
   ctx.new_array = host_new_array;
   ctx.parallel_for = host_parallel_for;
+  ctx.interrupt = pool.interrupt_byte();
   seed_stream(ctx.rng, seed, call_index, 0);
   alignas(16) unsigned char ret[8 + 16 * ir::kMaxKernelRank] = {};
   std::int32_t status = entry(&ctx, const_cast<void* const*>(ptrs.data()), ret);

@@ -48,6 +48,14 @@ std::shared_ptr<ThreadPool::Arena> ThreadPool::current() const {
   return arena_;
 }
 
+const volatile std::uint8_t* ThreadPool::interrupt_byte() const {
+  // A lock-free atomic<bool> is one byte that a plain load reads (x86-64: every load is acquire).
+  static_assert(sizeof(std::atomic<bool>) == 1 && std::atomic<bool>::is_always_lock_free);
+  static const volatile std::uint8_t never = 0;
+  const std::atomic<bool>* f = interrupt_.load(std::memory_order_relaxed);
+  return f ? reinterpret_cast<const volatile std::uint8_t*>(f) : &never;
+}
+
 void ThreadPool::check_interrupt() const {
   if (interrupted()) throw Interrupted("interrupted");
 }

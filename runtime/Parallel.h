@@ -41,6 +41,8 @@ class ThreadPool {
   }
   // Throws jitexpr::Interrupted when the flag is set.
   void check_interrupt() const;
+  // The flag's byte for compiled loops to read (jx_context::interrupt), or a byte that stays 0.
+  const volatile std::uint8_t* interrupt_byte() const;
 
  private:
   struct Arena;

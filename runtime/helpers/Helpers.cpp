@@ -206,6 +206,9 @@ __attribute__((cold, noinline)) std::int32_t jx_raise(jx_context* ctx, std::int3
   return 1;
 }
 
+// 1 once the host's interrupt flag is set: a loop then fails with JX_INTERRUPTED.
+std::int32_t jx_interrupted(jx_context* ctx) { return *ctx->interrupt != 0; }
+
 // xoshiro256** (Blackman and Vigna), 53 random bits to a double in [0, 1).
 double jx_random(jx_context* ctx) {
   std::uint64_t* s = ctx->rng;

@@ -19,7 +19,7 @@ enum jx_error_code {
   JX_ALLOC = 4,           // a: the bytes asked for
   JX_NEGATIVE_DIM = 5,    // a: the extent
   JX_ZERO_STEP = 6,       // range() with a zero step
-  JX_INTERRUPTED = 7,     // the host's interrupt flag, seen between prange blocks
+  JX_INTERRUPTED = 7,     // the host's interrupt flag, seen by a loop (at its header)
 };
 
 struct jx_context;
@@ -44,6 +44,9 @@ struct jx_context {
   // 0, or 1 with the first failing block's error copied here.
   int32_t (*parallel_for)(struct jx_context* ctx, jx_body_fn body, void* env, int64_t n, int64_t blocks,
                           void* partials, int64_t partial_bytes);
+  // Nonzero while the host's interrupt flag is set (Ctrl-C); never null. Loops read it every few
+  // thousand iterations and fail with JX_INTERRUPTED.
+  const volatile uint8_t* interrupt;
 };
 
 // Blocks of a prange loop of n iterations: a fixed function of n, so that reductions and random

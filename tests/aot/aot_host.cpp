@@ -2,6 +2,7 @@
 // they compute, their argument checks and their errors. Exit status 0 when every check holds.
 #include "kernels.h"
 
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -47,6 +48,24 @@ int main() {
   } catch (const jitexpr::TypeError& e) {
     check(std::string(e.what()).find("must be 'float64[:] (strided)', not 'int64[:]'") != std::string::npos,
           std::string("TypeError message: ") + e.what());
+  }
+  {
+    // An interrupt flag stops an AOT kernel's loops as it does a JIT kernel's: set before the
+    // call, the first look at it (the prange body's while loop) ends a count that would run for
+    // hours, at that loop's line; cleared, the kernel runs again.
+    std::atomic<bool> flag{true};
+    jitexpr::aot::set_interrupt_flag(&flag);
+    try {
+      kernels::count_primes(std::int64_t{1} << 40);
+      check(false, "count_primes is interrupted");
+    } catch (const jitexpr::Interrupted& e) {
+      check(std::string(e.what()).find("KeyboardInterrupt: interrupted in count_primes()") != std::string::npos,
+            std::string("Interrupted message: ") + e.what());
+      check(e.line() > 0, "Interrupted has the kernel's line");
+    }
+    flag = false;
+    check(kernels::count_primes(1000).as<std::int64_t>() == 168, "primes below 1000 after the interrupt");
+    jitexpr::aot::set_interrupt_flag(nullptr);
   }
   std::printf("%s\n", failures ? "aot host: FAILED" : "aot host: all checks passed");
   return failures ? 1 : 0;

@@ -1,5 +1,5 @@
 """Kernels the AOT test host links: scalars, arrays of both layout classes, a new array, prange
-with a reduction, and a kernel that raises."""
+with a reduction, a kernel that raises, and loops an interrupt stops."""
 import math
 
 

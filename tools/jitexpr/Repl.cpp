@@ -62,26 +62,29 @@ std::string history_path() {
   return {};
 }
 
-// The signal handlers of the REPL, the previous ones back when it ends. No SA_RESTART: a read()
-// interrupted by Ctrl-C must return.
+// The handlers of SIGINT and (for the REPL's terminal) SIGWINCH, the previous ones back when it
+// ends. No SA_RESTART: a read() interrupted by Ctrl-C must return.
 class SignalScope {
  public:
-  SignalScope() {
+  explicit SignalScope(bool terminal) : terminal_(terminal) {
     struct sigaction sa {};
     sigemptyset(&sa.sa_mask);
     sa.sa_handler = on_sigint;
     sigaction(SIGINT, &sa, &old_int_);
-    sa.sa_handler = on_sigwinch;
-    sigaction(SIGWINCH, &sa, &old_winch_);
+    if (terminal_) {
+      sa.sa_handler = on_sigwinch;
+      sigaction(SIGWINCH, &sa, &old_winch_);
+    }
   }
   ~SignalScope() {
     sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGWINCH, &old_winch_, nullptr);
+    if (terminal_) sigaction(SIGWINCH, &old_winch_, nullptr);
   }
   SignalScope(const SignalScope&) = delete;
   SignalScope& operator=(const SignalScope&) = delete;
 
  private:
+  bool terminal_;
   struct sigaction old_int_ {};
   struct sigaction old_winch_ {};
 };
@@ -133,9 +136,18 @@ class LineEditor {
 
 }  // namespace
 
+int with_interrupts(Session& session, const std::function<int()>& body) {
+  SignalScope sigint(/*terminal=*/false);
+  interrupted.store(false);
+  session.set_interrupt_flag(&interrupted);
+  int rc = body();
+  session.set_interrupt_flag(nullptr);
+  return rc;
+}
+
 int run_repl(Session& session) {
   std::setlocale(LC_CTYPE, "");  // libedit reads multi-byte characters in the terminal's encoding
-  SignalScope signals;
+  SignalScope signals(/*terminal=*/true);
   LineEditor editor;
   session.set_interrupt_flag(&interrupted);
   std::cout << "jitexpr: array expressions, compiled. %help lists statements and magics; Ctrl-D leaves.\n";

@@ -1,6 +1,7 @@
 // jitexpr: the command line. `jitexpr -c 'STATEMENTS'`, `jitexpr FILE`, statements on stdin, or
 // the interactive REPL when stdin is a terminal.
-// Exit status: 0 on success, 1 on a user error (message on stderr), 2 on bad usage.
+// Exit status: 0 on success, 1 on a user error (message on stderr), 2 on bad usage, 130 when
+// Ctrl-C interrupted it.
 #include "tools/jitexpr/Repl.h"
 #include "tools/session/InputBuffer.h"
 #include "tools/session/Session.h"
@@ -45,29 +46,35 @@ int run(jitexpr::RuntimeOptions options, const std::string& cache_action, const 
     return 0;
   }
   jitexpr::tools::Session session(std::cout, std::cerr, options);
-  if (!command.empty()) return session.run(command, true) ? 0 : 1;
+  if (command.empty() && file.empty() && isatty(STDIN_FILENO)) return jitexpr::tools::run_repl(session);
+  std::string text;
   if (!file.empty()) {
     std::ifstream in(file);
     if (!in) {
       std::cerr << "jitexpr: cannot open '" << file << "'\n";
       return 2;
     }
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return session.run(text, true) ? 0 : 1;
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
-  if (isatty(STDIN_FILENO)) return jitexpr::tools::run_repl(session);
-  // Statements from standard input, cut into units as the REPL cuts them and run as each one is
-  // complete: an error is reported and the next unit still runs.
-  bool ok = true;
-  jitexpr::tools::InputBuffer buffer;
-  std::string line;
-  while (!session.quit_requested() && std::getline(std::cin, line)) {
-    for (const std::string& unit : buffer.add_line(line)) {
-      if (!session.quit_requested()) ok = session.run(unit, false) && ok;
+  // Ctrl-C stops the running statement or kernel with KeyboardInterrupt, and the exit status is
+  // 130 (128 + SIGINT), as a shell shows for a program that SIGINT ended.
+  int rc = jitexpr::tools::with_interrupts(session, [&] {
+    if (!command.empty()) return session.run(command, true) ? 0 : 1;
+    if (!file.empty()) return session.run(text, true) ? 0 : 1;
+    // Statements from standard input, cut into units as the REPL cuts them and run as each one
+    // is complete: an error is reported and the next unit still runs.
+    bool ok = true;
+    jitexpr::tools::InputBuffer buffer;
+    std::string line;
+    while (!session.quit_requested() && !session.interrupted() && std::getline(std::cin, line)) {
+      for (const std::string& unit : buffer.add_line(line)) {
+        if (!session.quit_requested()) ok = session.run(unit, false) && ok;
+      }
     }
-  }
-  if (buffer.pending() && !session.quit_requested()) ok = session.run(buffer.flush(), false) && ok;
-  return ok ? 0 : 1;
+    if (buffer.pending() && !session.quit_requested() && !session.interrupted()) ok = session.run(buffer.flush(), false) && ok;
+    return ok ? 0 : 1;
+  });
+  return session.interrupted() ? 130 : rc;
 }
 
 }  // namespace

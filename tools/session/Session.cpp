@@ -151,10 +151,13 @@ bool Session::run(std::string_view text, bool stop_on_error) {
       check_interrupt();
       try {
         timed_statement(stmt);
-      } catch (const Interrupted&) {
-        // The runtime stopped between blocks of work: the same as an interrupt between statements.
+        // Each statement's output is out before the next one runs (a pipe would hold it back).
+        out_.flush();
+      } catch (const Interrupted& e) {
+        // The runtime stopped between blocks of work, or a kernel's loop did: reported as an
+        // interrupt between statements, with the loop's line where there is one.
         if (interrupt_) interrupt_->store(false);
-        throw KeyboardInterrupt();
+        throw e.has_position() ? KeyboardInterrupt(e.what()) : KeyboardInterrupt();
       } catch (const Error& e) {
         out_.flush();  // results before the error come first in a shared pipe
         err_ << e.what() << '\n';
@@ -168,6 +171,7 @@ bool Session::run(std::string_view text, bool stop_on_error) {
     out_.flush();
     err_ << e.what() << '\n';
     ok = false;
+    interrupted_ = true;
   }
   out_.flush();
   return ok;

@@ -21,6 +21,8 @@ namespace jitexpr::tools {
 class KeyboardInterrupt : public std::runtime_error {
  public:
   KeyboardInterrupt() : std::runtime_error("KeyboardInterrupt") {}
+  // With where it stopped: "<stdin>:4:5: KeyboardInterrupt: interrupted in spin()", the line and a caret.
+  explicit KeyboardInterrupt(const std::string& where) : std::runtime_error(where) {}
 };
 
 class Session {
@@ -41,6 +43,9 @@ class Session {
     interrupt_ = flag;
     runtime_.set_interrupt_flag(flag);
   }
+
+  // True once a run was interrupted (jitexpr -c and scripts then exit with status 130).
+  bool interrupted() const { return interrupted_; }
 
   // True once %quit ran.
   bool quit_requested() const { return quit_; }
@@ -72,6 +77,7 @@ class Session {
   Runtime runtime_;
   Bindings vars_;
   bool quit_ = false;
+  bool interrupted_ = false;
   bool timing_ = false;  // %timing on: a line of phase times after each statement
   double parse_ms_ = 0;  // the session's own parsing, summed over the statement being timed
   std::atomic<bool>* interrupt_ = nullptr;

@@ -11,6 +11,7 @@
 #include <jitexpr/Value.h>
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -40,5 +41,11 @@ template <typename... A> Value call(const Kernel& k, const A&... args) {
 
 // Restarts the random streams of AOT kernels (all of them share one).
 void seed(std::uint64_t seed);
+
+// A flag the host sets to stop AOT kernels (Ctrl-C), as Runtime::set_interrupt_flag does for JIT
+// ones: their loops check it every few thousand iterations and the call throws
+// jitexpr::Interrupted at the loop's line. The caller clears it. Null (the default): never
+// interrupted. The flag must outlive the kernels' use of it.
+void set_interrupt_flag(const std::atomic<bool>* flag);
 
 }  // namespace jitexpr::aot

@@ -32,6 +32,10 @@ struct ModuleOptions {
   int opt_level = 3;
   // The seed of the random streams of random.random() and random.uniform(); see Module::seed.
   std::uint64_t seed = 0;
+  // Loops check the host's interrupt flag (Runtime::set_interrupt_flag) every few thousand
+  // iterations, so that Ctrl-C stops a kernel that runs long or never ends (Interrupted, at the
+  // loop's line). Off: a kernel runs to its end whatever the flag says.
+  bool interruptible = true;
 };
 
 // One argument of a kernel call: a view of a C++ scalar (bool, integers as int64, float, double

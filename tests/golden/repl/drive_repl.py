@@ -60,6 +60,30 @@ def wait_for_screen(ready, what, timeout=30):
     sys.exit(f"drive_repl: timed out waiting for {what}")
 
 
+def repl_cpu_seconds():
+    """CPU time the REPL process has used (the pane's shell runs it as its child)."""
+    shell = tmux("display-message", "-p", "-t", "repl", "#{pane_pid}").strip()
+    with open(f"/proc/{shell}/task/{shell}/children") as f:
+        children = f.read().split()
+    for pid in children:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            if b"jitexpr" in f.read():
+                with open(f"/proc/{pid}/stat") as s:
+                    fields = s.read().rsplit(")", 1)[1].split()
+                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    sys.exit("drive_repl: no jitexpr process in the pane")
+
+
+def wait_cpu(seconds, timeout=60):
+    """Waits until the REPL has used `seconds` more CPU time: work that never ends is running."""
+    start = repl_cpu_seconds()
+    deadline = time.monotonic() + timeout
+    while repl_cpu_seconds() < start + seconds:
+        if time.monotonic() > deadline:
+            sys.exit("drive_repl: the REPL is not running anything")
+        time.sleep(0.02)
+
+
 def keys(*k, at_prompt=True):
     """Types keys; by default only once the REPL waits at a prompt (at_prompt=False for keys that
     edit or interrupt what is already there)."""
@@ -123,6 +147,18 @@ try:
     time.sleep(0.5)
     keys("C-c", at_prompt=False)
     wait_for("KeyboardInterrupt", 2)
+    # Ctrl-C interrupts a kernel whose loop never ends, at the loop's line; the session goes on.
+    keys("def spin(n):", "Enter")
+    keys("    s = 0", "Enter", at_prompt=False)
+    keys("    while n > 0:", "Enter", at_prompt=False)
+    keys("        s += 1", "Enter", at_prompt=False)
+    keys("    return s", "Enter", "Enter", at_prompt=False)
+    wait_for("...     return s")
+    keys("spin(1)", "Enter")
+    wait_for(">>> spin(1)")
+    wait_cpu(0.5)  # in the kernel's loop by then (compiling it takes milliseconds)
+    keys("C-c", at_prompt=False)
+    wait_for("KeyboardInterrupt: interrupted in spin()")
     keys("1 + 1", "Enter")
     wait_for("\n2\n")
     keys("C-d")
