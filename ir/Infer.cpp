@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace jitexpr::ir {
 
@@ -30,12 +31,7 @@ class Inferrer {
 
   NodePtr expr(const ast::Expr& e) {
     switch (e.kind) {
-      case ast::ExprKind::IntLit: {
-        std::int64_t v = e.cast<ast::IntLit>().value;
-        // numexpr: an integer literal is int32 when it fits, int64 otherwise.
-        bool fits32 = v >= INT32_MIN && v <= INT32_MAX;
-        return Const::make(Scalar::of_int(fits32 ? DType::Int32 : DType::Int64, v), e.range);
-      }
+      case ast::ExprKind::IntLit: return int_literal(e.cast<ast::IntLit>().value, e.range);
       case ast::ExprKind::FloatLit:
         return Const::make(Scalar::of_float(DType::Float64, e.cast<ast::FloatLit>().value), e.range);
       case ast::ExprKind::ImagLit:
@@ -67,6 +63,7 @@ class Inferrer {
   }
 
   NodePtr unary(const ast::Unary& u) {
+    if (std::optional<std::int64_t> v = folded_integer(u)) return int_literal(*v, u.range);
     NodePtr x = expr(*u.operand);
     if (x->type == DType::Bytes) {
       fail(ErrorKind::Type, u.range, fmt::format("bad operand type for unary '{}': 'bytes'", unaryop_spelling(u.op)));
@@ -87,7 +84,99 @@ class Inferrer {
     return x;
   }
 
-  NodePtr binary(const ast::Binary& b) { return type_binary(src_, b, expr(*b.lhs), expr(*b.rhs)); }
+  NodePtr binary(const ast::Binary& b) {
+    if (std::optional<std::int64_t> v = folded_integer(b)) return int_literal(*v, b.range);
+    return type_binary(src_, b, expr(*b.lhs), expr(*b.rhs));
+  }
+
+  // numexpr folds an operation on integer constants with Python's exact integers before it types
+  // anything: `2**40` and `2147483647 + 1` are the int64 constants 1099511627776 and 2147483648,
+  // not int32 arithmetic that wraps, and `-2**63` is INT64_MIN. The same here, for + - * // % **
+  // << >> & | ^ and unary - + ~ over integer literals; the result is typed as a literal of its
+  // value, and one that does not fit in 64 bits is a ValueError (numexpr's OverflowError). Not
+  // folded, left to the operators' own rules: `/`, a division by zero, a negative exponent and a
+  // negative shift.
+  std::optional<std::int64_t> folded_integer(const ast::Expr& e) const {
+    std::optional<__int128> v = exact_integer(e);
+    if (!v) return std::nullopt;
+    if (*v < INT64_MIN || *v > INT64_MAX) {
+      fail(ErrorKind::Value, e.range, "integer constant is too large for 64 bits");
+    }
+    return static_cast<std::int64_t>(*v);
+  }
+
+  std::optional<__int128> exact_integer(const ast::Expr& e) const {
+    using I = __int128;
+    // Far beyond 64 bits, yet far from overflowing the 128 bits computed in.
+    constexpr I limit = static_cast<I>(1) << 100;
+    auto bounded = [&](I v) -> std::optional<I> {
+      if (v > limit || v < -limit) fail(ErrorKind::Value, e.range, "integer constant is too large for 64 bits");
+      return v;
+    };
+    auto mul = [&](I p, I q) -> std::optional<I> {
+      I r = 0;
+      return bounded(__builtin_mul_overflow(p, q, &r) ? limit + 1 : r);
+    };
+    if (const auto* lit = e.as<ast::IntLit>()) return static_cast<I>(lit->value);
+    if (const auto* u = e.as<ast::Unary>()) {
+      std::optional<I> x = exact_integer(*u->operand);
+      if (!x) return std::nullopt;
+      switch (u->op) {
+        case UnaryOp::Pos: return x;
+        case UnaryOp::Neg: return -*x;
+        case UnaryOp::Invert: return ~*x;
+      }
+      return std::nullopt;
+    }
+    const auto* b = e.as<ast::Binary>();
+    if (!b) return std::nullopt;
+    std::optional<I> x = exact_integer(*b->lhs);
+    if (!x) return std::nullopt;
+    std::optional<I> y = exact_integer(*b->rhs);
+    if (!y) return std::nullopt;
+    I a = *x, c = *y;
+    switch (b->op) {
+      case BinOp::Add: return bounded(a + c);
+      case BinOp::Sub: return bounded(a - c);
+      case BinOp::Mul: return mul(a, c);
+      case BinOp::FloorDiv:
+      case BinOp::Mod: {
+        if (c == 0) return std::nullopt;
+        I q = a / c, r = a % c;
+        if (r != 0 && ((r < 0) != (c < 0))) {  // Python rounds the quotient down
+          q -= 1;
+          r += c;
+        }
+        return b->op == BinOp::FloorDiv ? q : r;
+      }
+      case BinOp::Pow: {
+        if (c < 0) return std::nullopt;
+        if (a == 0 || a == 1) return c == 0 ? 1 : a;
+        if (a == -1) return c % 2 == 0 ? 1 : -1;
+        I r = 1;
+        for (I k = 0; k < c; ++k) r = *mul(r, a);  // |a| >= 2: past the limit within 100 steps
+        return r;
+      }
+      case BinOp::LShift:
+        if (c < 0) return std::nullopt;
+        if (a == 0) return 0;
+        if (c > 100) return bounded(limit + 1);
+        return mul(a, static_cast<I>(1) << static_cast<int>(c));
+      case BinOp::RShift:
+        if (c < 0) return std::nullopt;
+        return a >> static_cast<int>(std::min<I>(c, 127));
+      case BinOp::BitAnd: return a & c;
+      case BinOp::BitOr: return a | c;
+      case BinOp::BitXor: return a ^ c;
+      default: return std::nullopt;
+    }
+  }
+
+  static NodePtr int_literal(std::int64_t v, SourceRange r) {
+    // numexpr: an integer literal is int32 when it fits, int64 otherwise.
+    bool fits32 = v >= INT32_MIN && v <= INT32_MAX;
+    return Const::make(Scalar::of_int(fits32 ? DType::Int32 : DType::Int64, v), r);
+  }
 
   NodePtr attribute(const ast::Attribute& a) {
     if (a.attr == "real" || a.attr == "imag") {

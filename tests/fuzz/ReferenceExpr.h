@@ -3,7 +3,8 @@
 // scalar tree-walking evaluator. It shares no code with the compiler under test, so it is an
 // independent oracle for the subset it covers:
 //
-//   types     bool, int32, int64, float64 (int literals are int32 when they fit; promotion
+//   types     bool, int32, int64, float64 (int literals are int32 when they fit, and operations
+//             on them fold exactly, as the language folds them; promotion
 //             int32 < int64 < float64, docs/semantics.md)
 //   operators + - * (integers wrap), / (true division), // % on integers (by zero gives 0),
 //             comparisons, & | ^ ~ on bools and integers, << >> on integers, unary -,

@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <iterator>
+#include <optional>
 #include <utility>
 
 namespace jitexpr::fuzz {
@@ -95,19 +96,21 @@ class Generator {
           case 0: {
             Generated x = numeric(depth - 1);
             RType t = x.tree->type;
-            // The language folds a minus sign into an integer literal (docs/language.md, as
-            // numexpr does): -(2147483648) is the literal -2147483648, an int32.
-            if (x.tree->op == ROp::Lit && is_int(t) && x.tree->literal.i >= 0) {
-              std::int64_t v = -x.tree->literal.i;
-              auto n = make_node(ROp::Lit, v >= INT32_MIN ? RType::Int32 : RType::Int64);
-              n->literal.i = v;
-              return {std::move(n), "(-(" + x.text + "))"};  // parenthesized as call() does: -(2) ** 0.5 is -(2 ** 0.5)
+            // The language folds a minus sign on integer constants exactly (docs/semantics.md, as
+            // numexpr does): -(2147483648) is the literal -2147483648, an int32, and
+            // -(-2147483648) is 2147483648, an int64; the negation of INT64_MIN does not fit (a
+            // ValueError there), so it is left out.
+            if (is_int_lit(*x.tree)) {
+              if (x.tree->literal.i == INT64_MIN) return x;
+              return {int_lit_node(-x.tree->literal.i), "(-(" + x.text + "))"};  // parenthesized as call() does: -(2) ** 0.5 is -(2 ** 0.5)
             }
             return call(ROp::Neg, "-", t, std::move(x));
           }
           case 1: {
             Generated x = in_.ConsumeBool() ? boolean(depth - 1) : integer(depth - 1);
             RType t = x.tree->type;
+            // Folded exactly too: ~ of an integer literal is a literal.
+            if (is_int_lit(*x.tree)) return {int_lit_node(~x.tree->literal.i), "(~(" + x.text + "))"};
             return call(ROp::Not, "~", t, std::move(x));
           }
           default: {
@@ -211,7 +214,72 @@ class Generator {
     return binary(ROp::Pow, "**", t, std::move(base), std::move(exponent));
   }
 
+  // An integer literal node of value v, typed as the language types literals.
+  static std::unique_ptr<RNode> int_lit_node(std::int64_t v) {
+    auto n = make_node(ROp::Lit, v >= INT32_MIN && v <= INT32_MAX ? RType::Int32 : RType::Int64);
+    n->literal.i = v;
+    return n;
+  }
+
+  static bool is_int_lit(const RNode& n) { return n.op == ROp::Lit && is_int(n.type); }
+
+  // The language folds an operation on integer literals with exact integers, as numexpr does
+  // (docs/semantics.md, "Literals"): the value, or none when it is not folded (a division by
+  // zero, a negative shift), or `overflow` when it does not fit in 64 bits (a ValueError there).
+  static std::optional<std::int64_t> exact(ROp op, std::int64_t x, std::int64_t y, bool& overflow) {
+    using I = __int128;
+    I a = x, c = y, r = 0;
+    overflow = false;
+    auto fits = [&](I v) -> std::optional<std::int64_t> {
+      if (v < INT64_MIN || v > INT64_MAX) {
+        overflow = true;
+        return std::nullopt;
+      }
+      return static_cast<std::int64_t>(v);
+    };
+    switch (op) {
+      case ROp::Add: return fits(a + c);
+      case ROp::Sub: return fits(a - c);
+      case ROp::Mul: return fits(a * c);
+      case ROp::FloorDiv:
+      case ROp::Mod: {
+        if (c == 0) return std::nullopt;
+        I q = a / c, m = a % c;
+        if (m != 0 && ((m < 0) != (c < 0))) {
+          q -= 1;
+          m += c;
+        }
+        return fits(op == ROp::FloorDiv ? q : m);
+      }
+      case ROp::Pow:
+        r = 1;
+        for (I k = 0; k < c; ++k) {
+          r *= a;
+          if (r < INT64_MIN || r > INT64_MAX) return fits(r);
+        }
+        return fits(r);
+      case ROp::Shl:
+        if (c < 0) return std::nullopt;
+        if (a == 0) return 0;
+        if (c >= 64) return fits(static_cast<I>(INT64_MAX) + 1);
+        return fits(a * (static_cast<I>(1) << static_cast<int>(c)));
+      case ROp::Shr:
+        if (c < 0) return std::nullopt;
+        return fits(a >> static_cast<int>(c < 127 ? c : 127));
+      case ROp::And: return x & y;
+      case ROp::Or: return x | y;
+      case ROp::Xor: return x ^ y;
+      default: return std::nullopt;
+    }
+  }
+
   static Generated binary(ROp op, const char* text, RType t, Generated x, Generated y) {
+    if (is_int_lit(*x.tree) && is_int_lit(*y.tree)) {
+      bool overflow = false;
+      std::optional<std::int64_t> v = exact(op, x.tree->literal.i, y.tree->literal.i, overflow);
+      if (overflow) return x;  // not a valid expression: the operation is left out
+      if (v) return {int_lit_node(*v), "(" + x.text + " " + text + " " + y.text + ")"};
+    }
     auto n = make_node(op, t);
     std::string s = "(" + x.text + " " + text + " " + y.text + ")";
     n->args.push_back(std::move(x.tree));
