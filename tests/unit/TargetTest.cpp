@@ -9,10 +9,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
+
 #include <unistd.h>
 
 namespace {
@@ -67,14 +70,39 @@ std::string value_error(F&& f) {
   return "(no ValueError)";
 }
 
-TEST(Target, DefaultIsTheHost) {
+// Clears JITEXPR_CPU and JITEXPR_VECTOR_WIDTH for one test (the suite may run under either),
+// and puts them back after.
+class ClearedTargetEnvironment {
+ public:
+  ClearedTargetEnvironment() {
+    for (auto& [name, value] : saved_) {
+      if (const char* v = std::getenv(name)) value = v;
+      ::unsetenv(name);
+    }
+  }
+  ~ClearedTargetEnvironment() {
+    for (auto& [name, value] : saved_) {
+      if (value) ::setenv(name, value->c_str(), 1);
+    }
+  }
+
+ private:
+  std::pair<const char*, std::optional<std::string>> saved_[2] = {{"JITEXPR_CPU", {}}, {"JITEXPR_VECTOR_WIDTH", {}}};
+};
+
+// Every test here says its own target.
+class Target : public ::testing::Test {
+  ClearedTargetEnvironment cleared_;
+};
+
+TEST_F(Target, DefaultIsTheHost) {
   Runtime rt(target(""));
   EXPECT_EQ(rt.stats().target.rfind("native (", 0), 0u) << rt.stats().target;
   Array a = Array::arange(1000, DType::Float64);
   EXPECT_EQ(rt.evaluate("2*a + 1", {{"a", a}}).data<double>()[999], 1999.0);
 }
 
-TEST(Target, SseOnlyCodeForX8664V2) {
+TEST_F(Target, SseOnlyCodeForX8664V2) {
   Runtime rt(target("x86-64-v2"));
   EXPECT_EQ(rt.stats().target, "x86-64-v2");
   EXPECT_EQ(double_lanes(rt), std::set<int>{2});
@@ -87,7 +115,7 @@ TEST(Target, SseOnlyCodeForX8664V2) {
   for (int i = 0; i < 1001; ++i) ASSERT_NEAR(r.data<double>()[i], std::sin(i) + 2.0 * i, 1e-12) << i;
 }
 
-TEST(Target, Avx2CodeForX8664V3) {
+TEST_F(Target, Avx2CodeForX8664V3) {
   if (!host_flags().count("avx2")) GTEST_SKIP() << "this host has no AVX2";
   Runtime rt(target("x86-64-v3"));
   EXPECT_EQ(double_lanes(rt), std::set<int>{4});
@@ -96,7 +124,7 @@ TEST(Target, Avx2CodeForX8664V3) {
   EXPECT_EQ(code.find("zmm"), std::string::npos);
 }
 
-TEST(Target, VectorWidthPinsTheLanes) {
+TEST_F(Target, VectorWidthPinsTheLanes) {
   if (!host_flags().count("avx512f")) GTEST_SKIP() << "this host has no AVX-512";
   Runtime wide(target("x86-64-v4", 512));
   EXPECT_EQ(wide.stats().target, "x86-64-v4, 512-bit vectors");
@@ -108,7 +136,7 @@ TEST(Target, VectorWidthPinsTheLanes) {
   EXPECT_EQ(double_lanes(sse), std::set<int>{2});
 }
 
-TEST(Target, UnknownCpuListsTheAcceptedNames) {
+TEST_F(Target, UnknownCpuListsTheAcceptedNames) {
   std::string msg = value_error([] { Runtime rt(target("no-such-cpu")); });
   EXPECT_NE(msg.find("unknown CPU 'no-such-cpu'"), std::string::npos) << msg;
   for (const char* name : {"native", "x86-64", "x86-64-v2", "x86-64-v3", "x86-64-v4", "znver4"}) {
@@ -116,13 +144,13 @@ TEST(Target, UnknownCpuListsTheAcceptedNames) {
   }
 }
 
-TEST(Target, UnknownOrImpossibleWidthIsRefused) {
+TEST_F(Target, UnknownOrImpossibleWidthIsRefused) {
   EXPECT_NE(value_error([] { Runtime rt(target("native", 100)); }).find("unknown vector width 100"), std::string::npos);
   EXPECT_NE(value_error([] { Runtime rt(target("x86-64-v2", 256)); }).find("no 256-bit vectors"), std::string::npos);
   EXPECT_NE(value_error([] { Runtime rt(target("x86-64-v3", 512)); }).find("no 512-bit vectors"), std::string::npos);
 }
 
-TEST(Target, CpuWithInstructionsTheHostLacksIsRefused) {
+TEST_F(Target, CpuWithInstructionsTheHostLacksIsRefused) {
   // The first of these whose instructions this host does not have (by /proc/cpuinfo's names).
   const std::pair<const char*, const char*> candidates[] = {
       {"x86-64-v4", "avx512f"}, {"sapphirerapids", "amx_tile"}, {"graniterapids", "amx_fp16"}};
@@ -136,7 +164,7 @@ TEST(Target, CpuWithInstructionsTheHostLacksIsRefused) {
   GTEST_SKIP() << "this host has every candidate's instructions";
 }
 
-TEST(Target, EnvironmentChoosesWhenOptionsDoNot) {
+TEST_F(Target, EnvironmentChoosesWhenOptionsDoNot) {
   ::setenv("JITEXPR_CPU", "x86-64-v2", 1);
   {
     Runtime rt(target(""));
@@ -152,7 +180,7 @@ TEST(Target, EnvironmentChoosesWhenOptionsDoNot) {
   EXPECT_NE(msg.find("JITEXPR_VECTOR_WIDTH='wide'"), std::string::npos) << msg;
 }
 
-TEST(Target, DiskCacheKeepsTargetsApart) {
+TEST_F(Target, DiskCacheKeepsTargetsApart) {
   std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("jitexpr-target-cache-" + std::to_string(::getpid()));
   auto on_disk = [&](const std::string& cpu) {
