@@ -6,7 +6,7 @@
 #include "codegen/ScalarOps.h"
 #include "ir/DTypeRules.h"
 
-#include "../runtime/helpers/KernelContext.h"
+#include "base/KernelAbi.h"
 
 #include <llvm/IR/MDBuilder.h>
 

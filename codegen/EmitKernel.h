@@ -5,7 +5,7 @@
 // args[i] points at argument i: a scalar in its memory form (bool a byte, complex two parts), an
 // array as its descriptor {char* data; int64_t shape[rank]; int64_t strides[rank]} (strides in
 // bytes). The result goes to *ret in the same forms. The return value is 0, or 1 after an error
-// was recorded in *ctx (runtime/helpers/KernelContext.h).
+// was recorded in *ctx (base/KernelAbi.h).
 //
 // Inside a program, each specialization is a function int32_t(ctx, flattened arguments, ret*)
 // that LLVM may inline; prange bodies are outlined into jx_body_fn functions.

@@ -3,7 +3,7 @@
 // NEWLINE, INDENT and DEDENT come from the lexer's Module mode.
 #include "frontend/ModuleParser.h"
 
-#include "frontend/Limits.h"
+#include <jitexpr/Limits.h>
 #include "frontend/Parser.h"
 
 #include <jitexpr/Array.h>

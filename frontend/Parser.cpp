@@ -1,7 +1,7 @@
 // The parser for expressions; the kernel language's statements build on the same class.
 #include "frontend/Parser.h"
 
-#include "frontend/Limits.h"
+#include <jitexpr/Limits.h>
 
 #include <jitexpr/DType.h>
 

@@ -7,7 +7,7 @@
 // (assigned further down, in a loop) gives a placeholder and asks for another pass.
 #include "ir/KernelInfer.h"
 
-#include "frontend/Limits.h"
+#include <jitexpr/Limits.h>
 #include "ir/DTypeRules.h"
 #include "ir/ScalarTyping.h"
 

@@ -8,7 +8,7 @@
 #include "ir/KernelInfer.h"
 #include "runtime/ModuleImpl.h"
 #include "runtime/Parallel.h"
-#include "runtime/helpers/KernelContext.h"
+#include "base/KernelAbi.h"
 
 #include <fmt/format.h>
 

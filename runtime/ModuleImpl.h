@@ -10,7 +10,7 @@
 #include "ir/KType.h"
 #include "runtime/CodeStore.h"
 #include "runtime/Parallel.h"
-#include "runtime/helpers/KernelContext.h"
+#include "base/KernelAbi.h"
 
 #include <atomic>
 #include <cstdint>

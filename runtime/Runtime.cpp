@@ -4,7 +4,7 @@
 
 #include "codegen/Compiler.h"
 #include "frontend/AstPrinter.h"
-#include "frontend/Limits.h"
+#include <jitexpr/Limits.h>
 #include "frontend/Parser.h"
 #include "frontend/Variables.h"
 #include "ir/DTypeRules.h"

@@ -3,7 +3,7 @@
 // bitcode at build time; codegen links it into every JIT module, so LLVM inlines what it calls.
 // Complex values pass as two doubles and return as struct {double, double}, which is the x86-64
 // C ABI's { double, double } in IR. complex64 functions compute in double and round after.
-#include "KernelContext.h"
+#include "base/KernelAbi.h"
 
 #include <cmath>
 #include <complex>
@@ -187,7 +187,7 @@ std::int32_t jx_bytes_contains(const unsigned char* hay, std::int64_t nh, const 
 
 }  // extern "C"
 
-// ---- kernels: errors, random numbers, host services (runtime/helpers/KernelContext.h) ----
+// ---- kernels: errors, random numbers, host services (base/KernelAbi.h) ----
 
 extern "C" {
 

@@ -2,7 +2,7 @@
 // jitexpr::Error that points into it; a tree that parses prints canonically, and the printed text
 // parses back to a tree that prints the same (the canonical text is the code cache's key).
 #include "frontend/AstPrinter.h"
-#include "frontend/Limits.h"
+#include <jitexpr/Limits.h>
 #include "frontend/Parser.h"
 #include "frontend/Variables.h"
 #include "tests/fuzz/FuzzCheck.h"

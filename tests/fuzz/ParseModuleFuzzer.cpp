@@ -2,7 +2,7 @@
 // either parses or throws a jitexpr::Error that points into it; a module that parses prints
 // canonically, and print -> parse -> print is a fixed point (the printed text is the kernel
 // cache's key).
-#include "frontend/Limits.h"
+#include <jitexpr/Limits.h>
 #include "frontend/ModuleParser.h"
 #include "frontend/ModulePrinter.h"
 #include "tests/fuzz/FuzzCheck.h"

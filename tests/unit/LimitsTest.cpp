@@ -1,10 +1,10 @@
-// Each hard limit of frontend/Limits.h: exactly at the limit works, one past fails with a clear
+// Each hard limit of base/include/jitexpr/Limits.h: exactly at the limit works, one past fails with a clear
 // error at the place where the limit is crossed, and far past it fails the same way, with no stack
 // overflow. Also the array limits of the runtime: rank (kMaxRank) and allocation size. The kernel
 // module limits (length, statements per function, block depth, annotation rank) are tested in
 // ModuleParserTest.cpp.
 #include "frontend/AstPrinter.h"
-#include "frontend/Limits.h"
+#include <jitexpr/Limits.h>
 #include "frontend/Parser.h"
 #include "frontend/Variables.h"
 

@@ -1,9 +1,9 @@
 // The kernel module parser (frontend/ModuleParser.h): the High Performance Python kernels written in
 // the kernel language (tests/unit/data/kernels/), every statement kind, every error with its message
 // and caret, the canonical printer (print -> parse -> print is a fixed point: it is the kernel
-// cache's key) and the kernel limits of frontend/Limits.h.
+// cache's key) and the kernel limits of base/include/jitexpr/Limits.h.
 #include "frontend/AstPrinter.h"
-#include "frontend/Limits.h"
+#include <jitexpr/Limits.h>
 #include "frontend/ModuleParser.h"
 #include "frontend/ModulePrinter.h"
 
@@ -992,7 +992,7 @@ TEST(ModulePrinter, PrintParsePrintIsAFixedPointOverGeneratedModules) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Limits (frontend/Limits.h): at the limit works, one past fails where the limit is crossed, far
+// Limits (base/include/jitexpr/Limits.h): at the limit works, one past fails where the limit is crossed, far
 // past fails the same way.
 
 std::string repeat(const std::string& s, int n) {

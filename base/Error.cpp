@@ -1,5 +1,5 @@
 // The rendering of jitexpr::Error: "<name>:line:col: error: message", the line, and a caret.
-#include "frontend/Source.h"
+#include <jitexpr/Error.h>
 
 #include <algorithm>
 
@@ -105,10 +105,6 @@ void throw_error(ErrorKind kind, std::string message, std::string source_name, s
     case ErrorKind::Interrupted: throw Interrupted(std::move(message), std::move(source_name), std::move(source), range);
   }
   throw Error(kind, std::move(message), std::move(source_name), std::move(source), range);
-}
-
-void fail_at(ErrorKind kind, const Source& src, SourceRange range, std::string message) {
-  throw_error(kind, std::move(message), src.name, src.text, range);
 }
 
 }  // namespace jitexpr
