@@ -1,4 +1,5 @@
-// The context of one kernel call: where a kernel reports an error, its random stream, and the
+// The ABI that generated code shares with the runtime: what went wrong, and the context of one
+// kernel call: where a kernel reports an error, its random stream, and the
 // host's services (allocation, parallel loops). A C layout shared by the runtime (C++), the
 // helpers (compiled to bitcode) and the generated code (codegen/EmitKernel.cpp builds the same
 // struct type): change all three together.
@@ -21,6 +22,10 @@ enum jx_error_code {
   JX_ZERO_STEP = 6,       // range() with a zero step
   JX_INTERRUPTED = 7,     // the host's interrupt flag, seen by a loop (at its header)
 };
+
+// An expression's loop reports the errors of all its elements at once, as the OR of their bits
+// (its return value); a kernel stops at its first error and records its code in jx_context.
+#define JX_ERROR_BIT(code) (1 << (code))
 
 struct jx_context;
 

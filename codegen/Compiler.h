@@ -21,12 +21,6 @@ namespace jitexpr::codegen {
 using ElementwiseFn = std::int32_t (*)(std::int64_t n, char* const* ptrs, const std::int64_t* strides);
 using ReduceFn = std::int32_t (*)(std::int64_t n, char* const* ptrs, const std::int64_t* strides, void* acc);
 
-// Conditions a kernel reports through its return value; the runtime turns them into errors.
-enum KernelFlags : std::int32_t {
-  kFlagNegativeIntPower = 1,  // an integer raised to a negative integer power
-  kFlagZeroDivision = 2,      // an integer division or remainder by zero (kernels only)
-};
-
 struct CompileOptions {
   int opt_level = 3;
   bool boundscheck = true;  // kernels: IndexError for indices outside their arrays

@@ -226,9 +226,9 @@ class ExprEmitter : ScalarOps {
     return {};
   }
 
-  void raise(llvm::Value* cond, KernelFlags flag) override {
+  void raise(llvm::Value* cond, jx_error_code code) override {
     llvm::Value* old = b_.CreateLoad(b_.getInt32Ty(), flags_);
-    llvm::Value* bit = b_.CreateSelect(cond, b_.getInt32(flag), b_.getInt32(0));
+    llvm::Value* bit = b_.CreateSelect(cond, b_.getInt32(JX_ERROR_BIT(code)), b_.getInt32(0));
     b_.CreateStore(b_.CreateOr(old, bit), flags_);
   }
 

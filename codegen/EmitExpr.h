@@ -7,7 +7,7 @@
 // in bytes along the loop. A Contiguous operand ignores its stride (it is the element size, known
 // at compile time, so the loop vectorizes); a Scalar operand is read once. A reduction folds its
 // n elements into *acc (which holds the running value on entry). The return value is a set of
-// KernelFlags raised by the elements, 0 when all went well.
+// the error bits (JX_ERROR_BIT of a jx_error_code) raised by the elements, 0 when all went well.
 #pragma once
 
 #include "codegen/Compiler.h"

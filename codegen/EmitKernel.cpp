@@ -274,8 +274,8 @@ class KernelEmitter : ScalarOps {
     b_.SetInsertPoint(ok);
   }
 
-  void raise(llvm::Value* cond, KernelFlags flag) override {
-    check(cond, flag == kFlagZeroDivision ? JX_ZERO_DIVISION : JX_NEGATIVE_POWER, cur_range_);
+  void raise(llvm::Value* cond, jx_error_code code) override {
+    check(cond, code, cur_range_);
   }
   bool zero_division_raises() const override { return true; }
 

@@ -234,7 +234,7 @@ llvm::Value* ScalarOps::int_binary(BinOp op, DType t, llvm::Value* x, llvm::Valu
     case BinOp::Mod: {
       // Python's floor semantics; a zero divisor gives 0 (numexpr); x // -1 wraps like -x.
       llvm::Value* is_zero = b_.CreateICmpEQ(y, zero);
-      if (zero_division_raises()) raise(is_zero, kFlagZeroDivision);
+      if (zero_division_raises()) raise(is_zero, JX_ZERO_DIVISION);
       if (!s) {
         llvm::Value* safe = b_.CreateSelect(is_zero, llvm::ConstantInt::get(ty, 1), y);
         llvm::Value* r = op == BinOp::FloorDiv ? b_.CreateUDiv(x, safe) : b_.CreateURem(x, safe);
@@ -259,7 +259,7 @@ llvm::Value* ScalarOps::int_binary(BinOp op, DType t, llvm::Value* x, llvm::Valu
         assert(!(s && k->i < 0) && "inference rejects negative constant integer exponents");
         return power_by_squaring(x, k->u, t);
       }
-      if (s) raise(b_.CreateICmpSLT(y, zero), kFlagNegativeIntPower);
+      if (s) raise(b_.CreateICmpSLT(y, zero), JX_NEGATIVE_POWER);
       llvm::Type* i64 = b_.getInt64Ty();
       llvm::Value* wx = b_.CreateIntCast(x, i64, s);
       llvm::Value* wy = b_.CreateIntCast(y, i64, s);

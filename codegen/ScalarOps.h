@@ -5,9 +5,10 @@
 //
 // Conditions an operation cannot express in its result (an integer raised to a negative power, an
 // integer division by zero in a kernel) go to raise(), which each emitter implements: expressions
-// collect KernelFlags, kernels branch to an error exit.
+// collect error bits (JX_ERROR_BIT), kernels branch to an error exit.
 #pragma once
 
+#include "base/KernelAbi.h"
 #include "codegen/Compiler.h"
 #include "ir/Node.h"
 
@@ -58,7 +59,7 @@ class ScalarOps {
 
  protected:
   // Raises `flag` where `cond` (an i1) is true.
-  virtual void raise(llvm::Value* cond, KernelFlags flag) = 0;
+  virtual void raise(llvm::Value* cond, jx_error_code code) = 0;
   // Kernels raise ZeroDivisionError for an integer division by zero; expressions give 0.
   virtual bool zero_division_raises() const { return false; }
 

@@ -3,10 +3,9 @@
 // NEWLINE, INDENT and DEDENT come from the lexer's Module mode.
 #include "frontend/ModuleParser.h"
 
-#include <jitexpr/Limits.h>
 #include "frontend/Parser.h"
 
-#include <jitexpr/Array.h>
+#include <jitexpr/Limits.h>
 
 #include <algorithm>
 #include <array>

@@ -1,9 +1,8 @@
 // The parser for expressions; the kernel language's statements build on the same class.
 #include "frontend/Parser.h"
 
-#include <jitexpr/Limits.h>
-
 #include <jitexpr/DType.h>
+#include <jitexpr/Limits.h>
 
 #include <algorithm>
 #include <limits>

@@ -5,13 +5,11 @@
 #pragma once
 
 #include <jitexpr/DType.h>
+#include <jitexpr/Limits.h>
 
 #include <string>
 
 namespace jitexpr::ir {
-
-// The most dimensions a kernel array may have (each is a separate value in registers).
-inline constexpr int kMaxKernelRank = 8;
 
 struct KType {
   DType dtype = DType::Int64;

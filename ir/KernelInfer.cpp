@@ -7,11 +7,11 @@
 // (assigned further down, in a loop) gives a placeholder and asks for another pass.
 #include "ir/KernelInfer.h"
 
-#include <jitexpr/Limits.h>
 #include "ir/DTypeRules.h"
 #include "ir/ScalarTyping.h"
 
 #include <fmt/format.h>
+#include <jitexpr/Limits.h>
 
 #include <algorithm>
 #include <cassert>
@@ -972,8 +972,8 @@ std::vector<NodePtr> FunctionInferrer::shape_dims(const ast::Expr& e) {
   } else {
     parts.push_back(&e);
   }
-  if (parts.size() > static_cast<std::size_t>(kMaxKernelRank)) {
-    fail(ErrorKind::Value, e.range, fmt::format("arrays in kernels have at most {} dimensions", kMaxKernelRank));
+  if (parts.size() > static_cast<std::size_t>(kMaxRank)) {
+    fail(ErrorKind::Value, e.range, fmt::format("arrays in kernels have at most {} dimensions", kMaxRank));
   }
   std::vector<NodePtr> dims;
   for (const ast::Expr* p : parts) {

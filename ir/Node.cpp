@@ -230,7 +230,7 @@ NodePtr Invoke::make(int callee, KType result, std::vector<NodePtr> args, Source
 }
 
 NodePtr NewArray::make(Fill fill, DType t, std::vector<NodePtr> dims, SourceRange r, NodePtr value) {
-  assert(!dims.empty() && static_cast<int>(dims.size()) <= kMaxKernelRank);
+  assert(!dims.empty() && static_cast<int>(dims.size()) <= kMaxRank);
   assert((fill == Fill::Full) == static_cast<bool>(value) && (!value || value->type == t));
   for ([[maybe_unused]] const NodePtr& d : dims) assert(d->type == DType::Int64 && "extents are int64");
   return std::make_shared<NewArray>(fill, t, std::move(dims), std::move(value), r);

@@ -26,7 +26,7 @@ inline constexpr std::int64_t kReduceBlock = 16384;
 // differ in the last place, as they already do between a vector loop and its remainder.
 using CodeSlot = std::atomic<const codegen::CompiledKernel*>;
 
-// Returns the kernel flags raised by any element (codegen::KernelFlags).
+// Returns the kernel flags raised by any element (JX_ERROR_BIT of each jx_error_code, base/KernelAbi.h).
 // With a pool the work is split into blocks (run in parallel on more than one thread); with none
 // it all runs on the calling thread in one call of the code.
 std::int32_t run_elementwise(const CodeSlot& code, const IterationPlan& plan, const std::vector<Array>& operands,

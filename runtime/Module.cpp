@@ -52,9 +52,9 @@ ir::KType arg_type(const Arg& a, std::size_t i, const std::string& fn) {
   }
   const Array* arr = a.array();
   if (!arr || arr->ndim() == 0) return ir::KType::scalar(a.dtype());
-  if (arr->ndim() > ir::kMaxKernelRank) {
+  if (arr->ndim() > kMaxRank) {
     throw TypeError(fmt::format("argument {} of {}() has {} dimensions; kernels take at most {}", i + 1, fn, arr->ndim(),
-                                ir::kMaxKernelRank));
+                                kMaxRank));
   }
   return ir::KType::array(a.dtype(), arr->ndim(), arr->is_c_contiguous());
 }
@@ -381,7 +381,8 @@ Value run_entry(KernelEntry entry, const ir::KType& result, const Arg* args, std
     if (key[i].is_array()) words += 1 + 2 * static_cast<std::size_t>(key[i].rank);
   }
   // The arguments in their memory forms: scalars in place, arrays as descriptors.
-  CallBuffer<std::int64_t, kInlineArgs * (1 + 2 * ir::kMaxKernelRank)> descriptors(words);
+  // Arrays of up to 4 dimensions stay on the stack.
+  CallBuffer<std::int64_t, kInlineArgs * (1 + 2 * 4)> descriptors(words);
   CallBuffer<const void*, kInlineArgs> ptrs(n);
   // 0-d arrays pass as scalars: their values are copied here (raw bytes, nothing to construct).
   struct alignas(16) ScalarSlot {
@@ -417,7 +418,7 @@ Value run_entry(KernelEntry entry, const ir::KType& result, const Arg* args, std
   ctx.parallel_for = host_parallel_for;
   ctx.interrupt = pool.interrupt_byte();
   seed_stream(ctx.rng, seed, call_index, 0);
-  alignas(16) unsigned char ret[8 + 16 * ir::kMaxKernelRank] = {};
+  alignas(16) unsigned char ret[8 + 16 * kMaxRank] = {};
   std::int32_t status = entry(&ctx, const_cast<void* const*>(ptrs.data()), ret);
   if (status != 0) throw_kernel_error(source, ctx);
   return result_value(result, ret, call, args, n);

@@ -1,10 +1,11 @@
 // jitexpr::Runtime: parse (cached by text), bind, plan, look up or compile, execute.
 #include <jitexpr/Error.h>
+#include <jitexpr/Limits.h>
 #include <jitexpr/Runtime.h>
 
+#include "base/KernelAbi.h"
 #include "codegen/Compiler.h"
 #include "frontend/AstPrinter.h"
-#include <jitexpr/Limits.h>
 #include "frontend/Parser.h"
 #include "frontend/Variables.h"
 #include "ir/DTypeRules.h"
@@ -755,7 +756,7 @@ struct Runtime::Impl {
       double measured = ms_since(t0) * 1e6 / static_cast<double>(elements);
       c->ns_per_element.store(0.75 * c->ns_per_element.load() + 0.25 * measured);
     }
-    if (flags & codegen::kFlagNegativeIntPower) {
+    if (flags & JX_ERROR_BIT(JX_NEGATIVE_POWER)) {
       const Source& src = *parsed.src;
       fail_at(ErrorKind::Value, src, {0, static_cast<std::uint32_t>(src.text.size())},
               "integers to negative integer powers are not allowed");

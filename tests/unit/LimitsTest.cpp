@@ -223,6 +223,18 @@ TEST(Limits, ArrayRankExactlyAtTheLimitEvaluates) {
   EXPECT_EQ(s.data<double>()[0], 1.0);
 }
 
+// Kernels take arrays of every rank the runtime makes: one limit for both.
+TEST(Limits, KernelsTakeArraysOfTheFullRank) {
+  jitexpr::Shape shape(kMaxRank, 1);
+  shape.back() = 3;
+  Array a = Array::ones(DType::Float64, shape);
+  Module m = runtime().compile_module(R"(
+def f(a):
+    return a.shape[31] + a.ndim + a.size
+)");
+  EXPECT_EQ(m("f")(a).as<std::int64_t>(), 3 + kMaxRank + 3);
+}
+
 TEST(Limits, ArrayRankOnePastTheLimitIsAValueError) {
   const std::string message = fmt::format("an array has at most {} dimensions, not {}", kMaxRank, kMaxRank + 1);
   double x = 0;

@@ -85,7 +85,7 @@ TEST(Parallel, ThreadCountComesFromTheEnvironment) {
   EXPECT_EQ(rt.num_threads(), 2);
 }
 
-TEST(Parallel, KernelFlagsFromAnyThreadBecomeErrors) {
+TEST(Parallel, ErrorBitsFromAnyThreadBecomeErrors) {
   RuntimeOptions o;
   o.num_threads = 4;
   Runtime rt(o);

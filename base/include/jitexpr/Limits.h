@@ -1,10 +1,14 @@
-// The hard limits of the language, each named with its reason and each tested
-// (tests/unit/LimitsTest.cpp).
+// Every hard limit of jitexpr, each named with its reason and each tested
+// (tests/unit/LimitsTest.cpp). Part of the public API.
 #pragma once
 
 #include <cstddef>
 
 namespace jitexpr {
+
+// The most dimensions an array may have, in the runtime and in kernels alike (numpy's NPY_MAXDIMS
+// is 32 as well). A kernel passes an array as its data pointer, extents and strides.
+inline constexpr int kMaxRank = 32;
 
 // Longest expression text accepted. Far beyond any hand-written expression; it bounds the work a
 // single call can make the compiler do.

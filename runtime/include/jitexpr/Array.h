@@ -2,6 +2,7 @@
 #pragma once
 
 #include <jitexpr/DType.h>
+#include <jitexpr/Limits.h>
 
 #include <complex>
 #include <cstdint>
@@ -14,9 +15,6 @@ namespace jitexpr {
 
 using Shape = std::vector<std::int64_t>;
 using Strides = std::vector<std::int64_t>;  // in bytes, may be zero or negative
-
-// The most dimensions an array may have (numpy's NPY_MAXDIMS is 32 as well).
-inline constexpr int kMaxRank = 32;
 
 class Array {
  public:
