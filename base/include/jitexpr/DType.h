@@ -1,6 +1,8 @@
 // The element types of jitexpr arrays and scalars. Part of the public API: no LLVM, no internals.
 #pragma once
 
+#include <jitexpr/Export.h>
+
 #include <complex>
 #include <cstddef>
 #include <cstdint>
@@ -33,14 +35,14 @@ inline constexpr int kNumDTypes = 14;
 // numexpr's `casting=`): none, only to the same type, only value-preserving ones, those within a
 // kind order bool < unsigned < signed < float < complex (float64 to float32, uint64 to int8), or any.
 enum class Casting : std::uint8_t { No, Equiv, Safe, SameKind, Unsafe };
-std::string_view casting_name(Casting c);
+JITEXPR_API std::string_view casting_name(Casting c);
 
 // numpy's name for the type: "float64", "complex128", "bytes".
-std::string_view dtype_name(DType t);
+JITEXPR_API std::string_view dtype_name(DType t);
 // The inverse of dtype_name; also accepts numpy's short aliases ("f8", "i4", "?", "c16").
-std::optional<DType> dtype_from_name(std::string_view name);
+JITEXPR_API std::optional<DType> dtype_from_name(std::string_view name);
 // Bytes per element; 0 for Bytes, whose width belongs to each array.
-std::size_t dtype_size(DType t);
+JITEXPR_API std::size_t dtype_size(DType t);
 
 constexpr bool is_bool(DType t) { return t == DType::Bool; }
 constexpr bool is_signed_int(DType t) { return t >= DType::Int8 && t <= DType::Int64; }

@@ -4,6 +4,8 @@
 // host as one of these exceptions. The library never prints, exits or aborts on a user's mistake.
 #pragma once
 
+#include <jitexpr/Export.h>
+
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
@@ -23,7 +25,7 @@ enum class ErrorKind : std::uint8_t {
 };
 
 // "SyntaxError", "TypeError", ...
-std::string_view error_kind_name(ErrorKind k);
+JITEXPR_API std::string_view error_kind_name(ErrorKind k);
 
 // A half-open range of byte offsets into the source text. Empty source means "no position".
 struct SourceRange {
@@ -31,7 +33,7 @@ struct SourceRange {
   std::uint32_t end = 0;
 };
 
-class Error : public std::runtime_error {
+class JITEXPR_API Error : public std::runtime_error {
  public:
   // `source_name` names the text (`<expr>`, a file name); `source` is the whole text.
   Error(ErrorKind kind, std::string message, std::string source_name = {}, std::string source = {},
@@ -58,7 +60,7 @@ class Error : public std::runtime_error {
 };
 
 #define JITEXPR_ERROR_CLASS(Name, Kind)                                                        \
-  class Name : public Error {                                                                  \
+  class JITEXPR_API Name : public Error {                                                    \
    public:                                                                                     \
     Name(std::string message, std::string source_name = {}, std::string source = {},           \
          SourceRange range = {})                                                               \
@@ -75,7 +77,7 @@ JITEXPR_ERROR_CLASS(Interrupted, Interrupted)
 #undef JITEXPR_ERROR_CLASS
 
 // Throws the subclass that matches `kind`, so that callers can catch by type.
-[[noreturn]] void throw_error(ErrorKind kind, std::string message, std::string source_name = {},
+[[noreturn]] JITEXPR_API void throw_error(ErrorKind kind, std::string message, std::string source_name = {},
                               std::string source = {}, SourceRange range = {});
 
 }  // namespace jitexpr

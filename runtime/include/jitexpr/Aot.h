@@ -7,6 +7,7 @@
 // libmvec (jitexpr_add_kernels in CMake does all of it).
 #pragma once
 
+#include <jitexpr/Export.h>
 #include <jitexpr/Module.h>
 #include <jitexpr/Value.h>
 
@@ -32,7 +33,7 @@ struct Kernel {
 
 // Calls the kernel. The arguments must have the signature's types: scalars exactly, arrays its
 // dtype and rank (and C-contiguous where the signature says `::1`); TypeError otherwise.
-Value invoke(const Kernel& k, const Arg* args, std::size_t n);
+JITEXPR_API Value invoke(const Kernel& k, const Arg* args, std::size_t n);
 
 template <typename... A> Value call(const Kernel& k, const A&... args) {
   std::array<Arg, sizeof...(A)> a{Arg(args)...};
@@ -40,12 +41,12 @@ template <typename... A> Value call(const Kernel& k, const A&... args) {
 }
 
 // Restarts the random streams of AOT kernels (all of them share one).
-void seed(std::uint64_t seed);
+JITEXPR_API void seed(std::uint64_t seed);
 
 // A flag the host sets to stop AOT kernels (Ctrl-C), as Runtime::set_interrupt_flag does for JIT
 // ones: their loops check it every few thousand iterations and the call throws
 // jitexpr::Interrupted at the loop's line. The caller clears it. Null (the default): never
 // interrupted. The flag must outlive the kernels' use of it.
-void set_interrupt_flag(const std::atomic<bool>* flag);
+JITEXPR_API void set_interrupt_flag(const std::atomic<bool>* flag);
 
 }  // namespace jitexpr::aot

@@ -1,6 +1,7 @@
 // N-dimensional arrays: a dtype, a shape, byte strides and a shared buffer. Part of the public API.
 #pragma once
 
+#include <jitexpr/Export.h>
 #include <jitexpr/DType.h>
 #include <jitexpr/Limits.h>
 
@@ -16,7 +17,7 @@ namespace jitexpr {
 using Shape = std::vector<std::int64_t>;
 using Strides = std::vector<std::int64_t>;  // in bytes, may be zero or negative
 
-class Array {
+class JITEXPR_API Array {
  public:
   // A 0-d float64 array holding 0.
   Array();
@@ -104,10 +105,10 @@ class Array {
 };
 
 // C-order byte strides for a shape.
-Strides c_strides(const Shape& shape, std::size_t itemsize);
+JITEXPR_API Strides c_strides(const Shape& shape, std::size_t itemsize);
 // The number of elements of a shape; ValueError if it overflows or has a negative extent.
-std::int64_t shape_size(const Shape& shape);
+JITEXPR_API std::int64_t shape_size(const Shape& shape);
 // "(3, 4)"
-std::string shape_string(const Shape& shape);
+JITEXPR_API std::string shape_string(const Shape& shape);
 
 }  // namespace jitexpr

@@ -9,6 +9,7 @@
 // Calls are thread-safe; concurrent first calls of one specialization compile it once.
 #pragma once
 
+#include <jitexpr/Export.h>
 #include <jitexpr/Array.h>
 #include <jitexpr/Value.h>
 
@@ -23,7 +24,7 @@
 
 namespace jitexpr {
 
-struct ModuleOptions {
+struct JITEXPR_API ModuleOptions {
   // The name error messages give the source: "<module>", a file name.
   std::string name = "<module>";
   // IndexError for an index outside its array. Off, such an index reads or writes out of bounds.
@@ -41,7 +42,7 @@ struct ModuleOptions {
 // One argument of a kernel call: a view of a C++ scalar (bool, integers as int64, float, double
 // as float64, complex<double>), an Array (a 0-d array passes as a scalar of its dtype) or a
 // Value. Made implicitly; it must not outlive the call.
-class Arg {
+class JITEXPR_API Arg {
  public:
   Arg(bool v) : dtype_(DType::Bool), b_(v) {}
   template <typename T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
@@ -70,7 +71,7 @@ class Arg {
   friend class Function;
 };
 
-class Function {
+class JITEXPR_API Function {
  public:
   // Calls the function's specialization for these arguments' types, compiling it first if
   // needed. Returns its result: a scalar, an array, or Value::none(). Throws jitexpr::Error: for
@@ -104,7 +105,7 @@ class Function {
   std::shared_ptr<State> s_;
 };
 
-class Module {
+class JITEXPR_API Module {
  public:
   // The function `name`; NameError if the module defines none.
   Function operator()(std::string_view name) const;

@@ -1,6 +1,7 @@
 // The entry point of the library: owns the JIT, the compiled-code cache and the thread pool.
 #pragma once
 
+#include <jitexpr/Export.h>
 #include <jitexpr/Array.h>
 #include <jitexpr/Module.h>
 #include <jitexpr/Value.h>
@@ -19,7 +20,7 @@ namespace jitexpr {
 // Names bound to arrays or scalars: {{"a", a}, {"b", 2.5}}.
 using Bindings = std::vector<std::pair<std::string, Value>>;
 
-struct RuntimeOptions {
+struct JITEXPR_API RuntimeOptions {
   // LLVM optimization level for compiled code: 0..3.
   int opt_level = 3;
   // Tiered compilation (docs/architecture.md): a new expression whose work is small is compiled
@@ -60,7 +61,7 @@ enum class CodeTier : std::uint8_t {
 
 // How one cached specialization was made and used. Times are milliseconds; the phases are those
 // of the compile that its first evaluation waited for.
-struct CacheEntryStats {
+struct JITEXPR_API CacheEntryStats {
   std::string key;  // the canonical expression and the operand signature
   std::uint64_t hits = 0;
   double parse_ms = 0;     // text to AST
@@ -80,7 +81,7 @@ struct CacheEntryStats {
   }
 };
 
-struct RuntimeStats {
+struct JITEXPR_API RuntimeStats {
   std::uint64_t hits = 0;
   std::uint64_t misses = 0;
   std::uint64_t evictions = 0;
@@ -107,14 +108,14 @@ struct RuntimeStats {
 enum class Order : std::uint8_t { K, C, F };
 
 // Options of one evaluation.
-struct EvaluateOptions {
+struct JITEXPR_API EvaluateOptions {
   // Which conversions of the result into `out`'s dtype are allowed (numexpr's default: safe).
   Casting casting = Casting::Safe;
   // The layout of a new result; an out= keeps its own.
   Order order = Order::K;
 };
 
-class Runtime {
+class JITEXPR_API Runtime {
  public:
   explicit Runtime(RuntimeOptions options = {});
   ~Runtime();

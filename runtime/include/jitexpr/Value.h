@@ -1,6 +1,7 @@
 // A scalar or an array: what a kernel returns and what a binding or argument holds.
 #pragma once
 
+#include <jitexpr/Export.h>
 #include <jitexpr/Array.h>
 #include <jitexpr/DType.h>
 
@@ -12,7 +13,7 @@
 
 namespace jitexpr {
 
-class Value {
+class JITEXPR_API Value {
  public:
   Value() : dtype_(DType::Int64), v_(std::int64_t{0}) {}
   // C++ scalars convert implicitly: bool, integers (int64), floating (float64), complex128.
