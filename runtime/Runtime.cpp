@@ -12,6 +12,7 @@
 #include "ir/Infer.h"
 #include "ir/Passes.h"
 #include "ir/Printer.h"
+#include "ir/ReductionStages.h"
 #include "runtime/BackgroundCompiler.h"
 #include "runtime/CodeCache.h"
 #include "runtime/CodeStore.h"
@@ -88,6 +89,7 @@ struct Parsed {
   std::optional<ir::ReduceOp> reduction;
   std::optional<std::int64_t> axis;  // as written, not yet checked against the rank
   bool has_axis_reduction = false;     // anywhere: such a reduction may be unrolled (Unroll.h)
+  bool has_inner_reduction = false;    // below the root: evaluated in stages (ir/ReductionStages.h)
   double parse_ms = 0;
   mutable std::mutex fast_mutex;
   mutable std::shared_ptr<const FastPath> fast;  // the last specialization used, if any
@@ -103,6 +105,35 @@ struct Parsed {
       }
     }
     has_axis_reduction = find_axis_reduction(*ast);
+    has_inner_reduction = ir::has_inner_reduction(*ast);
+  }
+
+  // The stages of an expression with inner reductions, each parsed once: made at the first
+  // evaluation that needs them, then kept with the expression.
+  struct Stages {
+    std::vector<std::pair<std::string, std::shared_ptr<const Parsed>>> reductions;  // name, stage
+    std::shared_ptr<const Parsed> rest;
+  };
+  mutable std::once_flag stages_once;
+  mutable std::shared_ptr<const Stages> stages;  // null when it cannot be staged
+
+  const Stages* staged() const {
+    std::call_once(stages_once, [this] {
+      std::optional<ir::StagedExpression> s = ir::stage_reductions(*ast);
+      if (!s) return;
+      auto out = std::make_shared<Stages>();
+      auto parsed_of = [this](ast::ExprPtr e) {
+        auto p = std::make_shared<Parsed>();
+        p->src = src;  // each stage keeps the source ranges of the text as written
+        p->ast = std::move(e);
+        p->describe();
+        return std::shared_ptr<const Parsed>(std::move(p));
+      };
+      for (ir::ReductionStage& r : s->reductions) out->reductions.emplace_back(r.name, parsed_of(std::move(r.expr)));
+      out->rest = parsed_of(std::move(s->rest));
+      stages = std::move(out);
+    });
+    return stages.get();
   }
 
   static bool find_axis_reduction(const ast::Expr& e) {
@@ -587,7 +618,16 @@ struct Runtime::Impl {
     std::shared_ptr<const Parsed> parsed = parse(text);
     Bindings with_slices;
     if (std::shared_ptr<const Parsed> u = unroll(parsed, *use_bindings, out_arg, with_slices)) {
-      return evaluate_parsed(u, with_slices, out_arg, casting, order);
+      parsed = std::move(u);
+      use_bindings = &with_slices;
+    }
+    if (const Parsed::Stages* stages = parsed->has_inner_reduction ? parsed->staged() : nullptr) {
+      // The reductions first, each into a new operand of the stages after it.
+      Bindings with_results = *use_bindings;
+      for (const auto& [name, stage] : stages->reductions) {
+        with_results.emplace_back(name, Value(evaluate_parsed(stage, with_results, nullptr, Casting::Safe, Order::K)));
+      }
+      return evaluate_parsed(stages->rest, with_results, out_arg, casting, order);
     }
     return evaluate_parsed(parsed, *use_bindings, out_arg, casting, order);
   }
@@ -611,10 +651,21 @@ struct Runtime::Impl {
   Prepared prepare_as_evaluated(std::string_view text, const Bindings& bindings) {
     std::shared_ptr<const Parsed> parsed = parse(text);
     Bindings with_slices;
+    const Bindings* use_bindings = &bindings;
     if (std::shared_ptr<const Parsed> u = unroll(parsed, bindings, nullptr, with_slices)) {
-      return prepare(u, with_slices, nullptr);
+      parsed = std::move(u);
+      use_bindings = &with_slices;
     }
-    return prepare(parsed, bindings, nullptr);
+    if (const Parsed::Stages* stages = parsed->has_inner_reduction ? parsed->staged() : nullptr) {
+      // The element-wise stage, with each reduction's result typed and shaped but not computed.
+      Bindings with_results = *use_bindings;
+      for (const auto& [name, stage] : stages->reductions) {
+        Prepared p = prepare(stage, with_results, nullptr);
+        with_results.emplace_back(name, Value(Array::empty(typed_program(p).result_type(), p.out_shape)));
+      }
+      return prepare(stages->rest, with_results, nullptr);
+    }
+    return prepare(parsed, *use_bindings, nullptr);
   }
 
   static const Array* find_array(const Bindings& bindings, const std::string& name) {

@@ -69,6 +69,7 @@ struct Case {
   std::optional<OutSpec> out;
   std::string error;    // the error kind's name, when the expression must fail
   std::string message;  // and its message, where the case gives it
+  std::string group;   // "staged": reductions inside an expression
   std::string oracle;  // numexpr or numpy
   std::string tol;     // exact, ulp, bound
   int ulps = 0;
@@ -161,6 +162,8 @@ std::vector<Case> load_cases(const std::string& path) {
       c.want = std::move(d);
     } else if (tag == "error") {
       ls >> c.error;
+    } else if (tag == "group") {
+      ls >> c.group;
     } else if (tag == "oracle") {
       ls >> c.oracle;
     } else if (tag == "tol") {
@@ -451,9 +454,10 @@ std::string run_case(Runtime& rt, const Case& c, double* worst_ulps = nullptr) {
   return head + fmt::format("  want: {}\n  got:  {}\n  {}\n", describe(want), describe(*got), why);
 }
 
-enum class Group { Exact, Inexact, Reduction, Error, Out };
+enum class Group { Exact, Inexact, Reduction, Error, Out, Staged };
 
 Group group_of(const Case& c) {
+  if (c.group == "staged") return Group::Staged;
   if (c.out) return Group::Out;
   if (!c.error.empty()) return Group::Error;
   for (const char* r : {"sum(", "prod(", "min(", "max("}) {
@@ -508,6 +512,10 @@ TEST(Diff, ExactOperationsAreBitForBit) { run_group(Group::Exact); }
 TEST(Diff, TranscendentalFunctionsAreWithinTheUlpBound) { run_group(Group::Inexact); }
 TEST(Diff, ReductionsAreWithinTheSummationBound) { run_group(Group::Reduction); }
 TEST(Diff, RejectedExpressionsRaiseTheRightError) { run_group(Group::Error); }
+// Reductions anywhere in an expression (1 + sum(a), the Monte Carlo pi in one line, a distance
+// over an axis of any length, a reduction broadcast back into the element-wise part), bit for bit
+// against numpy.
+TEST(Diff, ReductionsInsideExpressionsMatchNumpy) { run_group(Group::Staged); }
 // out= of any layout, also an operand's own array, with every casting rule: the converted values,
 // or the TypeError that names both dtypes and the rule.
 TEST(Diff, OutputsAndCastingMatchTheOracle) { run_group(Group::Out); }

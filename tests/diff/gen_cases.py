@@ -1049,6 +1049,80 @@ def regression_case(text, spec):
     return finish_case(expr, env, lambda: env, c)
 
 
+# ---- reductions inside expressions ----
+# Evaluated in stages (ir/ReductionStages.h), or unrolled over an axis of at most 8: both must
+# give numpy's values. The operands hold small integers (in float arrays too), so that every sum
+# is exact whatever the order of its terms and the cases compare bit for bit; the numpy formula
+# spells out jitexpr's result type where numpy's scalar rules would pick another.
+
+class Opaque:
+    """The expression of a case that the generator's own tree does not describe."""
+    def walk(self):
+        return []
+
+
+def small_ints(rng, dtype, shape, lo=-8, hi=8):
+    return np.array([rng.randint(lo, hi) for _ in range(int(np.prod(shape)))], dtype=dtype).reshape(shape)
+
+
+def staged_specs(rng):
+    """(text, env, numpy formula) for each case."""
+    specs = []
+    for dt in ("float64", "int32", "int64", "float32"):
+        for n in (1, 7, 20, 20000):
+            a = small_ints(rng, dt, (n,))
+            want = {"float64": np.float64, "float32": np.float32}.get(dt, np.int64)(1 + np.sum(a, dtype=np.float32 if dt == "float32" else None))
+            specs.append(("1 + sum(a)", {"a": a}, want))
+    for n in (100, 20000):
+        x = np.array([rng.uniform(-1, 1) for _ in range(n)])
+        y = np.array([rng.uniform(-1, 1) for _ in range(n)])
+        env = {"x": x, "y": y, "n": np.array(n, dtype=np.int64)}
+        specs.append(("4*sum((x*x + y*y) <= 1)/n", env, np.float64(4 * np.sum((x * x + y * y) <= 1) / n)))
+    for d in (2, 3, 8, 9, 20, 33):
+        for dt in ("float64", "float32"):
+            a = small_ints(rng, dt, (5, 1, d))
+            b = small_ints(rng, dt, (1, 4, d))
+            specs.append(("sqrt(sum((a - b)**2, axis=2))", {"a": a, "b": b}, np.sqrt(np.sum((a - b) ** 2, axis=2))))
+    for r in (3, 12, 40):
+        a = small_ints(rng, "float64", (r, 5))
+        n = np.array(r, dtype=np.int64)
+        specs.append(("a - sum(a, axis=0)/n", {"a": a, "n": n}, a - np.sum(a, axis=0) / r))
+    for r in (3, 10):
+        a = small_ints(rng, "float64", (r, r), 1, 9)
+        specs.append(("a / max(abs(a), axis=1)", {"a": a}, a / np.max(np.abs(a), axis=1)))
+        specs.append(("sum(a, axis=1) + sum(a, axis=0)", {"a": a}, np.sum(a, axis=1) + np.sum(a, axis=0)))
+    for n in (9, 20, 20000):
+        a = small_ints(rng, "float64", (n,))
+        specs.append(("sum(a - min(a))", {"a": a}, np.float64(np.sum(a - np.min(a)))))
+        q = np.sum(a) / n
+        specs.append(("sum(where(a > sum(a)/n, a, 0))", {"a": a, "n": np.array(n, dtype=np.int64)},
+                      np.float64(np.sum(np.where(a > q, a, 0)))))
+        specs.append(("sum(a > 0) * 1.5", {"a": a}, np.float64(np.sum(a > 0) * 1.5)))
+        i4 = small_ints(rng, "int32", (n,))
+        specs.append(("sum(i4) // 3 + i4", {"i4": i4}, np.int64(np.sum(i4)) // 3 + i4.astype(np.int64)))
+    for shape in ((4, 20), (3, 9, 2)):
+        a = small_ints(rng, "float64", shape)
+        specs.append(("2 * max(a, axis=-1) + 1", {"a": a}, 2 * np.max(a, axis=-1) + 1))
+        specs.append(("sum(a * max(a), axis=1)", {"a": a}, np.sum(a * np.max(a), axis=1)))
+    a = small_ints(rng, "float64", (6,))
+    b = small_ints(rng, "float64", (6,), 1, 3)
+    specs.append(("min(a) + max(a) * prod(b)", {"a": a, "b": b}, np.float64(np.min(a) + np.max(a) * np.prod(b))))
+    c = (small_ints(rng, "float64", (30,)) + 1j * small_ints(rng, "float64", (30,))).astype(np.complex128)
+    specs.append(("sum(c) * 2j", {"c": c}, np.complex128(np.sum(c) * 2j)))
+    return specs
+
+
+def staged_cases(rng):
+    cases = []
+    for text, env, want in staged_specs(rng):
+        c = Case()
+        c.expr, c.text, c.env, c.error = Opaque(), text, env, None
+        c.want = np.asarray(want)
+        c.oracle, c.tol, c.group = "numpy", "exact", "staged"
+        cases.append(c)
+    return cases
+
+
 # ---- cases ----
 
 def shapes_for(rng, nvars):
@@ -1401,6 +1475,8 @@ def dtype_field(a):
 def write_case(out, i, c):
     out.write(f"case {i}\n")
     out.write(f"expr {c.text}\n")
+    if getattr(c, "group", None):
+        out.write(f"group {c.group}\n")
     for name in sorted(c.env):
         a = c.env[name]
         dt, size = dtype_field(a)
@@ -1530,6 +1606,7 @@ def main():
             break
     for text, spec in REGRESSIONS:
         cases.append(regression_case(text, spec))
+    cases += staged_cases(rng)
     layout_rng = random.Random(seed + 1)
     for c in cases:
         c.layouts = {name: layout_for(layout_rng, c.env[name]) for name in sorted(c.env)}
