@@ -21,15 +21,17 @@
 #include "runtime/ModuleImpl.h"
 #include "runtime/Parallel.h"
 #include "runtime/Plan.h"
+#include "runtime/BuildId.h"
+#include "runtime/CostModel.h"
+#include "runtime/FastPath.h"
+#include "runtime/Parsed.h"
+#include "runtime/Streaming.h"
+#include "runtime/Tiering.h"
 
 #include <fmt/format.h>
 
 #include <atomic>
 #include <chrono>
-
-#include <dlfcn.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <mutex>
 #include <unordered_map>
 
@@ -41,8 +43,6 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
-struct Compiled;
-
 // A reduction writes exactly its result's shape into out=: () for axis=None (numpy refuses any
 // other shape too, even one of size 1).
 void check_reduction_out(const Array* out, const Shape& shape) {
@@ -51,194 +51,6 @@ void check_reduction_out(const Array* out, const Shape& shape) {
                                  shape_string(shape)));
   }
 }
-
-// What one evaluation of a text was specialized for, and everything derived from it: when the next
-// evaluation of the same text brings arrays of the same dtypes, shapes and strides, it skips the
-// binding, planning, key building and cache lookup and goes straight to the kernel.
-struct FastPath {
-  struct Signature {
-    DType dtype;
-    std::size_t itemsize;
-    Shape shape;
-    Strides strides;
-  };
-  std::vector<Signature> operands;
-  std::optional<Signature> out;  // when the caller gave out=
-  Casting casting = Casting::Safe;
-  Order order_mode = Order::K;
-  bool streaming = false;        // the code assumes out's base 64-byte aligned
-  IterationPlan plan;            // with the output's strides final
-  Shape out_shape;
-  std::vector<int> order;  // the memory order of a new result
-  // Not an owner: the in-memory cache decides how long code lives, and evicting it frees it
-  // even while this memo (kept with the parsed text) remains.
-  std::weak_ptr<const Compiled> compiled;
-
-  static bool same(const Signature& s, const Array& a) {
-    return s.dtype == a.dtype() && s.itemsize == a.itemsize() && s.shape == a.shape() && s.strides == a.strides();
-  }
-  static Signature of(const Array& a) { return {a.dtype(), a.itemsize(), a.shape(), a.strides()}; }
-};
-
-// An expression as parsed once: its source, AST, canonical text and variables.
-struct Parsed {
-  SourcePtr src;
-  ast::ExprPtr ast;
-  std::string canonical;
-  std::vector<VariableUse> variables;
-  std::optional<ir::ReduceOp> reduction;
-  std::optional<std::int64_t> axis;  // as written, not yet checked against the rank
-  bool has_axis_reduction = false;     // anywhere: such a reduction may be unrolled (Unroll.h)
-  bool has_inner_reduction = false;    // below the root: evaluated in stages (ir/ReductionStages.h)
-  double parse_ms = 0;
-  mutable std::mutex fast_mutex;
-  mutable std::shared_ptr<const FastPath> fast;  // the last specialization used, if any
-
-  // Fills in what follows from the tree: the variables, and whether it is a reduction.
-  void describe() {
-    canonical = print_expr(*ast);
-    variables = collect_variables(*ast);
-    if (const auto* call = ast->as<ast::Call>()) {
-      reduction = ir::reduce_from_name(call->callee);
-      for (const ast::Keyword& k : call->keywords) {
-        if (const auto* lit = k.value->as<ast::IntLit>(); lit && k.name == "axis") axis = lit->value;
-      }
-    }
-    has_axis_reduction = find_axis_reduction(*ast);
-    has_inner_reduction = ir::has_inner_reduction(*ast);
-  }
-
-  // The stages of an expression with inner reductions, each parsed once: made at the first
-  // evaluation that needs them, then kept with the expression.
-  struct Stages {
-    std::vector<std::pair<std::string, std::shared_ptr<const Parsed>>> reductions;  // name, stage
-    std::shared_ptr<const Parsed> rest;
-  };
-  mutable std::once_flag stages_once;
-  mutable std::shared_ptr<const Stages> stages;  // null when it cannot be staged
-
-  const Stages* staged() const {
-    std::call_once(stages_once, [this] {
-      std::optional<ir::StagedExpression> s = ir::stage_reductions(*ast);
-      if (!s) return;
-      auto out = std::make_shared<Stages>();
-      auto parsed_of = [this](ast::ExprPtr e) {
-        auto p = std::make_shared<Parsed>();
-        p->src = src;  // each stage keeps the source ranges of the text as written
-        p->ast = std::move(e);
-        p->describe();
-        return std::shared_ptr<const Parsed>(std::move(p));
-      };
-      for (ir::ReductionStage& r : s->reductions) out->reductions.emplace_back(r.name, parsed_of(std::move(r.expr)));
-      out->rest = parsed_of(std::move(s->rest));
-      stages = std::move(out);
-    });
-    return stages.get();
-  }
-
-  static bool find_axis_reduction(const ast::Expr& e) {
-    if (const auto* call = e.as<ast::Call>(); call && ir::reduce_from_name(call->callee)) {
-      for (const ast::Keyword& k : call->keywords) {
-        if (k.name == "axis") return true;
-      }
-    }
-    for (const ast::Expr* child : ast::children(e)) {
-      if (find_axis_reduction(*child)) return true;
-    }
-    return false;
-  }
-};
-
-// What an expression with reductions over short axes becomes for operands of given dtypes and
-// shapes: the unrolled expression and its slice operands, or nothing.
-struct UnrolledExpr {
-  std::shared_ptr<const Parsed> parsed;  // null: nothing to unroll
-  std::vector<SliceOperand> slices;
-};
-
-// The identity of the loaded libjitexpr: its path, size and modification time. A rebuilt library
-// gets a new one, so disk cache entries never outlive the code generator that made them.
-std::string library_build_id() {
-  Dl_info info{};
-  if (::dladdr(reinterpret_cast<void*>(&library_build_id), &info) == 0 || !info.dli_fname) return "unknown-build";
-  struct stat st {};
-  if (::stat(info.dli_fname, &st) != 0) return std::string("unstat-") + info.dli_fname;
-  return fmt::format("{}:{}:{}.{}", info.dli_fname, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-}
-
-// Tiered compilation (docs/architecture.md): the optimization level of the fast tier, and when
-// an expression's optimized code is compiled in the background.
-constexpr int kFastOptLevel = 0;
-// About what an optimized compile costs. An evaluation estimated to take longer than this on fast
-// code is large: it asks for the optimized code at once and moves to it between blocks, or, when
-// it calls math functions (which the fast code calls one element at a time and the optimized code
-// through libmvec's vector variants, 3x to 6x faster), it waits for the optimized code.
-constexpr double kOptimizeCostNs = 4'000'000;
-// An expression becomes hot, and gets its optimized code, after this many evaluations on fast
-// code, or after this much time spent in at least two of them (one evaluation's time alone may be
-// a preemption).
-constexpr std::uint32_t kHotRuns = 16;
-constexpr double kHotFastMs = 2.0;
-
-struct Compiled {
-  ir::Program program;
-  DType natural_type = DType::Float64;  // the expression's own result type, before any out= cast
-  std::string cache_key, disk_key;      // disk_key: empty without a disk cache
-  // The code of the first evaluation: fast (tier Fast) or optimized.
-  std::unique_ptr<codegen::CompiledKernel> kernel;
-  CodeTier first_tier = CodeTier::Optimized;
-  // The optimized code of a fast entry, compiled in the background. Written once, before `code`
-  // points to it; read only by those who saw `code` point to it.
-  mutable std::unique_ptr<codegen::CompiledKernel> optimized;
-  // What evaluations run now: `kernel`, then `optimized` once installed.
-  mutable CodeSlot code{nullptr};
-  mutable std::atomic<bool> tier_up_requested{false};
-  mutable std::atomic<std::uint32_t> fast_runs{0};
-  mutable std::atomic<double> fast_ms{0};
-  mutable std::atomic<double> tier_up_ms{0};
-
-  bool runs_optimized() const {
-    return first_tier == CodeTier::Optimized || code.load(std::memory_order_acquire) != kernel.get();
-  }
-  // The estimated cost of one element on fast code (the static estimate prices math calls at
-  // their scalar cost, which is what the fast code pays), and whether it calls math functions.
-  double fast_ns_per_element = 1.0;
-  bool calls_math = false;
-  // Measured cost of one element on one thread, refined after every serial run; it decides when
-  // an evaluation is big enough to wake other threads.
-  mutable std::atomic<double> ns_per_element{1.0};
-  // Evaluations that reused this kernel through a FastPath, never touching the cache.
-  mutable std::atomic<std::uint64_t> fast_hits{0};
-};
-
-// A first guess at the cost of one element before any run is measured: memory traffic plus the
-// operations, with calls of the math library much dearer than arithmetic. `calls_math` tells
-// whether there are such calls.
-double estimate_ns_per_element(const ir::Program& p, bool* calls_math = nullptr) {
-  double ns = 0.3 * static_cast<double>(p.operands.size() + 1);
-  std::vector<const ir::Node*> stack{p.root.get()};
-  std::unordered_map<const ir::Node*, bool> seen;
-  while (!stack.empty()) {
-    const ir::Node* n = stack.back();
-    stack.pop_back();
-    if (seen[n]) continue;
-    seen[n] = true;
-    if (const auto* c = n->as<ir::Call>()) {
-      ir::FnRule rule = ir::fn_info(c->fn).rule;
-      bool math = rule == ir::FnRule::FloatMath || rule == ir::FnRule::RealMath2;
-      ns += math ? 4.0 : 0.3;
-      if (math && calls_math) *calls_math = true;
-    } else {
-      ns += 0.1;
-    }
-    for (const ir::NodePtr& k : ir::children(*n)) stack.push_back(k.get());
-  }
-  return ns;
-}
-
-// Below this much estimated work an evaluation stays on the calling thread: waking a worker
-// costs a few microseconds.
-constexpr double kParallelMinNs = 50'000;
 
 // Everything one evaluation needs, before the result dtype is known.
 struct Prepared {
@@ -254,29 +66,7 @@ struct Prepared {
   std::string key;
 };
 
-// Streaming (non-temporal) stores for an element-wise result larger than a core's L2 cache: it
-// cannot stay in the caches anyway, and stores that bypass them skip reading each line of the
-// destination before writing it (a third of the memory traffic of `2*a + 3*b`).
-std::int64_t streaming_min_bytes() {
-  static const std::int64_t bytes = [] {
-    long l2 = ::sysconf(_SC_LEVEL2_CACHE_SIZE);
-    return static_cast<std::int64_t>(l2 > 0 ? l2 : 2 << 20);
-  }();
-  return bytes;
-}
-
-bool streaming_aligned(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % ir::kStreamingAlignment == 0; }
-
 // A new result array of `shape` whose axes lie in memory in `order` (outermost first).
-// What a cache entry weighs against RuntimeOptions::max_cache_bytes: its object (the machine
-// code and its relocations, about what the JIT maps) and a fixed share for the JITDylib, the
-// typed program and the bookkeeping.
-constexpr std::uint64_t kEntryOverhead = 4096;
-std::uint64_t code_weight(const Compiled& c) {
-  std::uint64_t bytes = c.kernel->object().size() + kEntryOverhead;
-  if (c.first_tier == CodeTier::Fast && c.runs_optimized()) bytes += c.optimized->object().size();
-  return bytes;
-}
 
 Array new_result(DType dtype, const Shape& shape, const std::vector<int>& order) {
   bool c_order = true;
