@@ -3,6 +3,9 @@
 // stream and errors to another; the terminal front end (the REPL) only adds line editing.
 #pragma once
 
+#include "frontend/Ast.h"
+#include "frontend/Source.h"
+
 #include <jitexpr/jitexpr.h>
 
 #include <atomic>
@@ -23,6 +26,12 @@ class KeyboardInterrupt : public std::runtime_error {
   KeyboardInterrupt() : std::runtime_error("KeyboardInterrupt") {}
   // With where it stopped: "<stdin>:4:5: KeyboardInterrupt: interrupted in spin()", the line and a caret.
   explicit KeyboardInterrupt(const std::string& where) : std::runtime_error(where) {}
+};
+
+// A call in a statement that the session runs itself (a constructor, a kernel), with its text.
+struct SessionCall {
+  const Source& src;
+  const ast::Call& call;
 };
 
 class Session {
@@ -54,6 +63,8 @@ class Session {
   const Bindings& variables() const { return vars_; }
 
  private:
+  friend struct SessionMagics;  // Magics.cpp
+
   void unit(std::string_view text);
   void statement(std::string_view text);
   void timed_statement(std::string_view text);
@@ -63,12 +74,12 @@ class Session {
   void load_file(const std::string& path);
   void check_interrupt();
   Value evaluate(std::string_view text);
-  Value call_builtin(std::string_view text, const struct SessionCall& call);
+  Value call_builtin(std::string_view text, const SessionCall& call);
   // Kernels: `def` blocks and imports collect into one module, compiled again with each block so
   // that later defs can call earlier ones; a later def of a name replaces the earlier one.
   bool is_kernel(std::string_view name) const;
-  Value call_kernel(std::string_view text, const struct SessionCall& call);
-  std::vector<Value> kernel_args(std::string_view text, const struct SessionCall& call);
+  Value call_kernel(std::string_view text, const SessionCall& call);
+  std::vector<Value> kernel_args(std::string_view text, const SessionCall& call);
   void define_kernels(const std::string& text);
   void assign(const std::string& name, Value v);
 
