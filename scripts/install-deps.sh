@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build ccache git dpkg-dev
-  clang-19 llvm-19-dev llvm-19-tools libclang-rt-19-dev
+  clang-19 clang-format-19 llvm-19-dev llvm-19-tools libclang-rt-19-dev
   libfmt-dev libtbb-dev libedit-dev libcli11-dev
   googletest libgtest-dev libbenchmark-dev
   python3 python3-numpy python3-numexpr python3-numba python3-matplotlib

@@ -6,12 +6,20 @@
 # tests again under AddressSanitizer and UndefinedBehaviorSanitizer, runs each fuzz target briefly (its
 # regression inputs, its seed corpus and new inputs), and runs the concurrency tests under
 # ThreadSanitizer (against a libtbb built with ThreadSanitizer too: scripts/build-tsan-tbb.sh).
+# First it checks the format of the latest change's C++ lines; every build treats warnings in our
+# code as errors.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 jobs=${JITEXPR_JOBS:-$(nproc)}
 
 bash scripts/install-deps.sh
+
+echo "== format: the C++ lines of the latest change (.clang-format)"
+bash scripts/check-format.sh
+
+# Our own code builds with -Werror here (cmake/JitexprWarnings.cmake reads it at configure time).
+export JITEXPR_WERROR=1
 
 echo "== build: dev (optimized, assertions on)"
 cmake --preset dev > /dev/null

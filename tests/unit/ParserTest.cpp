@@ -68,6 +68,11 @@ std::string tree(const ast::Expr& e, bool prefixes = true) {
       for (const auto& x : e.cast<ast::Tuple>().elements) out += " " + tree(*x, prefixes);
       return out + ")";
     }
+    // Kernel-only nodes: the expression parser never makes them.
+    case ast::ExprKind::BoolOp:
+    case ast::ExprKind::Not:
+    case ast::ExprKind::IfExp:
+    case ast::ExprKind::List: break;
   }
   return "?";
 }
