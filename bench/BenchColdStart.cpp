@@ -1,6 +1,7 @@
 // bench_coldstart: what the first call of something new costs, the compile latency targets of
-// design.md section 9. bench/coldstart.py runs it beside numexpr and Numba and times whole
-// `jitexpr -c` processes. Each mode prints one JSON line (times in milliseconds, wall clock):
+// docs/workloads.md ("Performance targets"). bench/coldstart.py runs it beside numexpr and Numba
+// and times whole `jitexpr -c` processes. Each mode prints one JSON line (times in milliseconds,
+// wall clock):
 //
 //   bench_coldstart expressions K   K distinct new small expressions ("a * 3.5 + b",
 //                                   "sin(a) * 4.5", ...) on float64[1000], each evaluated once in

@@ -1,4 +1,4 @@
-// bench_distance: the distance matrix of ../shared/workloads.md (Lanaro ch. 3) with jitexpr, in a
+// bench_distance: the distance matrix of docs/workloads.md (Lanaro ch. 3) with jitexpr, in a
 // process of its own so that its peak memory is its own. bench/distance.py runs it beside the
 // numpy and numexpr versions and compares results, times and peak memory.
 //

@@ -41,7 +41,7 @@ using jitexpr::DType;
 
 constexpr std::int64_t kWidth = 1000;
 constexpr std::int64_t kMaxIter = 300;
-constexpr std::int64_t kCountSum = 33'219'980;  // ../shared/workloads.md
+constexpr std::int64_t kCountSum = 33'219'980;  // docs/workloads.md
 
 std::string read_julia() {
   std::ifstream in(JITEXPR_KERNELS_DIR "/julia.py");

@@ -52,7 +52,7 @@ print(r)
 print(json.dumps({"first_ms": (t1 - t0) * 1e3, "hits": sum(f.stats.cache_hits.values()),
                   "misses": sum(f.stats.cache_misses.values())}))
 """
-TARGETS = {"expression": 5.0, "disk_hit": 0.5, "process": 50.0}  # ms, design.md section 9
+TARGETS = {"expression": 5.0, "disk_hit": 0.5, "process": 50.0}  # ms, docs/workloads.md
 LARGE_SIZES = (100_000, 1_000_000, 4_000_000)  # bench_coldstart large: first calls at these sizes
 
 
@@ -289,7 +289,7 @@ def main():
          f" {fmt(nb_cached['first_call_ms'])} ms)", nb_cached)
 
     hit_worst = max(hit["expressions"]["median_ms"], hit["kernels"]["median_ms"])
-    lines += ["", "Targets (design.md section 9):", "",
+    lines += ["", "Targets (docs/workloads.md):", "",
               f"- small expression first call in a running process: {verdict(exprs['median_ms'], TARGETS['expression'])},"
               " median",
               f"- disk-cache hit: {verdict(hit_worst, TARGETS['disk_hit'])}, the larger of the expression"

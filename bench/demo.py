@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """jitexpr's main demo: ahead of time against just in time on the book workloads
-(../shared/workloads.md, docs/aot-vs-jit.md).
+(docs/workloads.md, docs/aot-vs-jit.md).
 
 Each workload runs in fresh processes, one per variant: hand-written C++ (workloads_cpp), kernels
 compiled ahead of time by jitexpr-aot (workloads_aot), the same kernels through the JIT

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The distance matrix of ../shared/workloads.md (Lanaro ch. 3): jitexpr, numpy and numexpr, each
+"""The distance matrix of docs/workloads.md (Lanaro ch. 3): jitexpr, numpy and numexpr, each
 in a process of its own, compared on time, peak memory and result.
 
     /usr/bin/python3 bench/distance.py build/release/distance.md --bench build/release/bench/bench_distance

@@ -1,4 +1,4 @@
-// The statements, functions and modules of the kernel language (design.md section 4, "Kernels").
+// The statements, functions and modules of the kernel language (docs/language.md, "Kernels").
 // Every node carries the source range it was parsed from; expressions are the nodes of Ast.h.
 #pragma once
 

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The book workloads of ../shared/workloads.md in numpy, numexpr, Numba and pure Python: one
+"""The book workloads of docs/workloads.md in numpy, numexpr, Numba and pure Python: one
 (workload, variant) pair per process, timed cold and warm, each checking its own result.
 
     /usr/bin/python3 bench/workloads/pyworkloads.py WORKLOAD VARIANT [--repeat R] [--threads T] [--save PATH]

@@ -1,4 +1,4 @@
-// The book workloads (../shared/workloads.md in the project notes; docs/performance.md) as jitexpr
+// The book workloads (docs/workloads.md; their figures in docs/performance.md) as jitexpr
 // kernels. Each .py file next to this one is loaded, compiled by jitexpr on its first call, run,
 // and checked against the books' published facts; one line per workload gives the first call
 // (compile and run) and a warm call. The exit status is 0 only if every check passes.

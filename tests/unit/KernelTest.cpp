@@ -1241,7 +1241,7 @@ TEST(KernelPrange, ErrorsInsideTheBodyAreReported) {
   for (int i = 0; i < 1000; ++i) ASSERT_EQ(a.data<double>()[i], 1.0);
 }
 
-// ---- the book's workloads (tests/unit/data/kernels, /work/shared/workloads.md) ----
+// ---- the book's workloads (tests/unit/data/kernels, docs/workloads.md) ----
 
 TEST(KernelWorkloads, JuliaCountSum) {
   // The grid as the book builds it: repeated float addition of the step, y outer.

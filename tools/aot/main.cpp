@@ -1,5 +1,6 @@
 // jitexpr-aot: compiles kernels of a module for fixed signatures into an object file and a C++
-// header (design.md section 8). Type errors are the JIT's, with the same messages.
+// header (docs/architecture.md, "Ahead of time"; docs/aot-vs-jit.md). Type errors are the JIT's,
+// with the same messages.
 //
 //   jitexpr-aot julia.py -s 'calculate_z(int64, complex128[::1], complex128[::1], int64[::1])' \
 //       -o julia.o --header julia.h [--cpu native|x86-64-v3|x86-64] [--namespace julia]
