@@ -67,21 +67,17 @@ std::string render(std::string_view label, const std::string& name, const std::s
 
 std::string_view error_kind_name(ErrorKind k) {
   switch (k) {
-    case ErrorKind::Syntax: return "SyntaxError";
-    case ErrorKind::Name: return "NameError";
-    case ErrorKind::Type: return "TypeError";
-    case ErrorKind::Value: return "ValueError";
-    case ErrorKind::Index: return "IndexError";
-    case ErrorKind::ZeroDivision: return "ZeroDivisionError";
-    case ErrorKind::Interrupted: return "KeyboardInterrupt";
+#define JITEXPR_ERROR_KIND(kind, cls, name, meaning) \
+  case ErrorKind::kind: return name;
+    JITEXPR_ERROR_KINDS(JITEXPR_ERROR_KIND)
+#undef JITEXPR_ERROR_KIND
   }
   return "Error";
 }
 
-Error::Error(ErrorKind kind, std::string message, std::string source_name, std::string source,
-             SourceRange range)
+Error::Error(ErrorKind kind, std::string message, std::string source_name, std::string source, SourceRange range)
     // An interrupt is not the user's error: its line says what it is, as Python's would.
-    : std::runtime_error(render(kind == ErrorKind::Interrupted ? "KeyboardInterrupt" : "error", source_name, message,
+    : std::runtime_error(render(kind == ErrorKind::Interrupted ? error_kind_name(kind) : "error", source_name, message,
                                 source, range)),
       kind_(kind),
       message_(std::move(message)),
@@ -95,14 +91,10 @@ int Error::column() const { return has_position() ? locate(source_, range_.begin
 void throw_error(ErrorKind kind, std::string message, std::string source_name, std::string source,
                  SourceRange range) {
   switch (kind) {
-    case ErrorKind::Syntax: throw SyntaxError(std::move(message), std::move(source_name), std::move(source), range);
-    case ErrorKind::Name: throw NameError(std::move(message), std::move(source_name), std::move(source), range);
-    case ErrorKind::Type: throw TypeError(std::move(message), std::move(source_name), std::move(source), range);
-    case ErrorKind::Value: throw ValueError(std::move(message), std::move(source_name), std::move(source), range);
-    case ErrorKind::Index: throw IndexError(std::move(message), std::move(source_name), std::move(source), range);
-    case ErrorKind::ZeroDivision:
-      throw ZeroDivisionError(std::move(message), std::move(source_name), std::move(source), range);
-    case ErrorKind::Interrupted: throw Interrupted(std::move(message), std::move(source_name), std::move(source), range);
+#define JITEXPR_ERROR_KIND(kind_, cls, name, meaning) \
+  case ErrorKind::kind_: throw cls(std::move(message), std::move(source_name), std::move(source), range);
+    JITEXPR_ERROR_KINDS(JITEXPR_ERROR_KIND)
+#undef JITEXPR_ERROR_KIND
   }
   throw Error(kind, std::move(message), std::move(source_name), std::move(source), range);
 }

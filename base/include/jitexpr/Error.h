@@ -14,14 +14,22 @@
 
 namespace jitexpr {
 
+// The kinds of error, each once: X(kind, class, the name a user sees, what it means). The enum,
+// the exception classes, error_kind_name and throw_error are made from this list.
+#define JITEXPR_ERROR_KINDS(X)                                                                            \
+  X(Syntax, SyntaxError, "SyntaxError", "the text is not in the language")                                \
+  X(Name, NameError, "NameError", "an unknown variable or function")                                      \
+  X(Type, TypeError, "TypeError", "an operation that the operand types do not support")                   \
+  X(Value, ValueError, "ValueError", "a value outside what an operation accepts: shapes, files, options") \
+  X(Index, IndexError, "IndexError", "an index outside its array")                                        \
+  X(ZeroDivision, ZeroDivisionError, "ZeroDivisionError", "integer division by zero in a kernel")         \
+  X(Interrupted, Interrupted, "KeyboardInterrupt",                                                        \
+    "the host's interrupt flag was set (Runtime::set_interrupt_flag): Ctrl-C")
+
 enum class ErrorKind : std::uint8_t {
-  Syntax,        // the text is not in the language
-  Name,          // an unknown variable or function
-  Type,          // an operation that the operand types do not support
-  Value,         // a value outside what an operation accepts (shapes, files, options)
-  Index,         // an index outside its array
-  ZeroDivision,  // integer division by zero in a kernel
-  Interrupted,   // the host's interrupt flag was set (Runtime::set_interrupt_flag): Ctrl-C
+#define JITEXPR_ERROR_KIND(kind, cls, name, meaning) kind,
+  JITEXPR_ERROR_KINDS(JITEXPR_ERROR_KIND)
+#undef JITEXPR_ERROR_KIND
 };
 
 // "SyntaxError", "TypeError", ...
@@ -67,13 +75,9 @@ class JITEXPR_API Error : public std::runtime_error {
         : Error(ErrorKind::Kind, std::move(message), std::move(source_name), std::move(source), \
                 range) {}                                                                      \
   };
-JITEXPR_ERROR_CLASS(SyntaxError, Syntax)
-JITEXPR_ERROR_CLASS(NameError, Name)
-JITEXPR_ERROR_CLASS(TypeError, Type)
-JITEXPR_ERROR_CLASS(ValueError, Value)
-JITEXPR_ERROR_CLASS(IndexError, Index)
-JITEXPR_ERROR_CLASS(ZeroDivisionError, ZeroDivision)
-JITEXPR_ERROR_CLASS(Interrupted, Interrupted)
+#define JITEXPR_ERROR_KIND(kind, cls, name, meaning) JITEXPR_ERROR_CLASS(cls, kind)
+JITEXPR_ERROR_KINDS(JITEXPR_ERROR_KIND)
+#undef JITEXPR_ERROR_KIND
 #undef JITEXPR_ERROR_CLASS
 
 // Throws the subclass that matches `kind`, so that callers can catch by type.
