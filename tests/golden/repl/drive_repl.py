@@ -92,6 +92,17 @@ def keys(*k, at_prompt=True):
     tmux("send-keys", "-t", "repl", *k)
 
 
+def block(*lines):
+    """Types the lines of a block, each at its own prompt, then the blank line that ends it. Each
+    line waits for the `... ` prompt after the one before: keys typed while the REPL is still
+    taking the last line (its tty cooked) would be echoed twice."""
+    for line in (*lines, ""):
+        shown = screen().count("...")
+        keys(*([line] if line else []), "Enter")
+        if line:
+            wait_for("...", shown + 1)
+
+
 def start():
     global sessions
     sessions += 1
@@ -133,9 +144,7 @@ try:
     keys("a + 100", "Enter")
     wait_for("array([100, 101, 102, 103, 104])")
     # A def block goes on until a blank line and reaches the session as one text; then a call.
-    keys("def f(x):", "Enter")
-    wait_for("...", 3)
-    keys("    return x * 2", "Enter", "Enter")
+    block("def f(x):", "    return x * 2")
     wait_for(">>>", 7)
     keys("f(21)", "Enter")
     wait_for("\n42\n")
@@ -148,12 +157,7 @@ try:
     keys("C-c", at_prompt=False)
     wait_for("KeyboardInterrupt", 2)
     # Ctrl-C interrupts a kernel whose loop never ends, at the loop's line; the session goes on.
-    keys("def spin(n):", "Enter")
-    keys("    s = 0", "Enter", at_prompt=False)
-    keys("    while n > 0:", "Enter", at_prompt=False)
-    keys("        s += 1", "Enter", at_prompt=False)
-    keys("    return s", "Enter", "Enter", at_prompt=False)
-    wait_for("...     return s")
+    block("def spin(n):", "    s = 0", "    while n > 0:", "        s += 1", "    return s")
     keys("spin(1)", "Enter")
     wait_for(">>> spin(1)")
     wait_cpu(0.5)  # in the kernel's loop by then (compiling it takes milliseconds)
