@@ -1,8 +1,8 @@
 // The ABI that generated code shares with the runtime: what went wrong, and the context of one
 // kernel call: where a kernel reports an error, its random stream, and the
 // host's services (allocation, parallel loops). A C layout shared by the runtime (C++), the
-// helpers (compiled to bitcode) and the generated code (codegen/EmitKernel.cpp builds the same
-// struct type): change all three together.
+// helpers (compiled to bitcode) and the generated code, which passes the context on opaque and
+// reaches its fields only through the helpers: change the runtime and the helpers together.
 #pragma once
 
 #include <stdint.h>

@@ -19,7 +19,7 @@ namespace jitexpr::codegen {
 
 struct KernelCodegenOptions {
   bool boundscheck = true;  // IndexError for an index outside its array (off: out of bounds is undefined)
-  bool interruptible = true;  // loops check jx_context::interrupt (EmitKernel.cpp: kForChunk)
+  bool interruptible = true;  // loops check jx_context::interrupt (KernelEmitter.h: kForChunk)
 };
 
 // Emits every function of `p` into `m` (declaring the runtime helpers it calls) and the entry
