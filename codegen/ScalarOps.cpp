@@ -334,37 +334,52 @@ llvm::Value* ScalarOps::bytes_compare(BinOp op, Val a, Val c) {
   return compare(op, DType::Int32, r, b_.getInt32(0));
 }
 
+namespace {
+
+// The math functions LLVM has intrinsics for, which it folds and vectorizes (through libmvec).
+llvm::Intrinsic::ID math_intrinsic(ir::Fn fn) {
+  switch (fn) {
+    case ir::Fn::Sqrt: return llvm::Intrinsic::sqrt;
+    case ir::Fn::Sin: return llvm::Intrinsic::sin;
+    case ir::Fn::Cos: return llvm::Intrinsic::cos;
+    case ir::Fn::Exp: return llvm::Intrinsic::exp;
+    case ir::Fn::Log: return llvm::Intrinsic::log;
+    default: return llvm::Intrinsic::not_intrinsic;
+  }
+}
+
+}  // namespace
+
 Val ScalarOps::call(ir::Fn fn, DType t, DType at, const std::vector<Val>& args) {
   Val x = args.empty() ? Val{} : args[0];
   auto unary_intrinsic = [&](llvm::Intrinsic::ID id) {
     return Val{b_.CreateCall(intrinsic(id, {x.v->getType()}), {x.v}), nullptr};
   };
   switch (fn) {
-#define JX_MATH(Enum, intrinsic_id, libm_name, helper_name)            \
-case ir::Fn::Enum:                                                   \
-  if (is_complex(at)) return complex_helper(helper_name, t, {x});    \
-  if (intrinsic_id != llvm::Intrinsic::not_intrinsic) return unary_intrinsic(intrinsic_id); \
-  return {libm(libm_name, t, {x.v}), nullptr};
-    JX_MATH(Sqrt, llvm::Intrinsic::sqrt, "", "jx_csqrt")
-    JX_MATH(Sin, llvm::Intrinsic::sin, "", "jx_csin")
-    JX_MATH(Cos, llvm::Intrinsic::cos, "", "jx_ccos")
-    JX_MATH(Tan, llvm::Intrinsic::not_intrinsic, "tan", "jx_ctan")
-    JX_MATH(Arcsin, llvm::Intrinsic::not_intrinsic, "asin", "jx_carcsin")
-    JX_MATH(Arccos, llvm::Intrinsic::not_intrinsic, "acos", "jx_carccos")
-    JX_MATH(Arctan, llvm::Intrinsic::not_intrinsic, "atan", "jx_carctan")
-    JX_MATH(Sinh, llvm::Intrinsic::not_intrinsic, "sinh", "jx_csinh")
-    JX_MATH(Cosh, llvm::Intrinsic::not_intrinsic, "cosh", "jx_ccosh")
-    JX_MATH(Tanh, llvm::Intrinsic::not_intrinsic, "tanh", "jx_ctanh")
-    JX_MATH(Arcsinh, llvm::Intrinsic::not_intrinsic, "asinh", "jx_carcsinh")
-    JX_MATH(Arccosh, llvm::Intrinsic::not_intrinsic, "acosh", "jx_carccosh")
-    JX_MATH(Arctanh, llvm::Intrinsic::not_intrinsic, "atanh", "jx_carctanh")
-    JX_MATH(Exp, llvm::Intrinsic::exp, "", "jx_cexp")
-    JX_MATH(Expm1, llvm::Intrinsic::not_intrinsic, "expm1", "jx_cexpm1")
-    JX_MATH(Log, llvm::Intrinsic::log, "", "jx_clog")
-    JX_MATH(Log1p, llvm::Intrinsic::not_intrinsic, "log1p", "jx_clog1p")
-    JX_MATH(Log2, llvm::Intrinsic::not_intrinsic, "log2", "jx_clog2")
-    JX_MATH(Log10, llvm::Intrinsic::not_intrinsic, "log10", "jx_clog10")
-#undef JX_MATH
+    case ir::Fn::Sqrt:
+    case ir::Fn::Sin:
+    case ir::Fn::Cos:
+    case ir::Fn::Exp:
+    case ir::Fn::Log:
+    case ir::Fn::Tan:
+    case ir::Fn::Arcsin:
+    case ir::Fn::Arccos:
+    case ir::Fn::Arctan:
+    case ir::Fn::Sinh:
+    case ir::Fn::Cosh:
+    case ir::Fn::Tanh:
+    case ir::Fn::Arcsinh:
+    case ir::Fn::Arccosh:
+    case ir::Fn::Arctanh:
+    case ir::Fn::Expm1:
+    case ir::Fn::Log1p:
+    case ir::Fn::Log2:
+    case ir::Fn::Log10: {
+      const ir::FnInfo& info = ir::fn_info(fn);
+      if (is_complex(at)) return complex_helper("jx_c" + std::string(info.name), t, {x});
+      if (llvm::Intrinsic::ID id = math_intrinsic(fn); id != llvm::Intrinsic::not_intrinsic) return unary_intrinsic(id);
+      return {libm(info.libm, t, {x.v}), nullptr};
+    }
     case ir::Fn::Abs:
       if (is_complex(at)) return {libm("hypot", t, {x.v, x.im}), nullptr};
       if (is_float(at)) return {fabs(x.v), nullptr};
@@ -391,10 +406,10 @@ case ir::Fn::Enum:                                                   \
       r = b_.CreateSelect(b_.CreateFCmpOGT(x.v, fconst(t, 0.0)), fconst(t, 1.0), r);
       return {r, nullptr};
     }
-    case ir::Fn::Arctan2: return {libm("atan2", t, {x.v, args[1].v}), nullptr};
+    case ir::Fn::Arctan2: return {libm(ir::fn_info(fn).libm, t, {x.v, args[1].v}), nullptr};
     case ir::Fn::Fmod: return {b_.CreateFRem(x.v, args[1].v), nullptr};
-    case ir::Fn::Hypot: return {libm("hypot", t, {x.v, args[1].v}), nullptr};
-    case ir::Fn::Nextafter: return {libm("nextafter", t, {x.v, args[1].v}), nullptr};
+    case ir::Fn::Hypot: return {libm(ir::fn_info(fn).libm, t, {x.v, args[1].v}), nullptr};
+    case ir::Fn::Nextafter: return {libm(ir::fn_info(fn).libm, t, {x.v, args[1].v}), nullptr};
     case ir::Fn::Copysign:
       return {b_.CreateCall(intrinsic(llvm::Intrinsic::copysign, {x.v->getType()}), {x.v, args[1].v}), nullptr};
     case ir::Fn::Maximum:

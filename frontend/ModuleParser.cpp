@@ -3,6 +3,7 @@
 // NEWLINE, INDENT and DEDENT come from the lexer's Module mode.
 #include "frontend/ModuleParser.h"
 
+#include "frontend/Language.h"
 #include "frontend/Parser.h"
 
 #include <jitexpr/Limits.h>
@@ -25,9 +26,11 @@ bool is_type_name(std::string_view name) {
   return std::find(kTypeNames.begin(), kTypeNames.end(), name) != kTypeNames.end();
 }
 
-// The modules a kernel may import; `from M import ...` takes any name from the first three.
+// The modules a kernel may import (Language.h); `from M import ...` takes any name from math,
+// cmath and numpy.
 bool is_importable(std::string_view module) {
-  return module == "math" || module == "cmath" || module == "numpy" || module == "random" || module == "numba";
+  const ModuleInfo* m = find_module(module);
+  return m && m->importable;
 }
 
 // Python words that start constructs outside the kernel language, each named in its error.
@@ -215,7 +218,7 @@ void ModuleParser::parse_import_stmts(ast::Module& m) {
 }
 
 // import_stmt = "import" NAME ("as" NAME)? ("," NAME ("as" NAME)?)* | "from" NAME "import" import_names
-// The modules are math, cmath, random, numpy (renamed only to np) and numba.
+// The modules are Language.h's importable ones; numpy alone may be renamed (to np).
 void ModuleParser::parse_import_stmt(ast::Module& m) {
   Token kw = p_.advance();
   bool is_from = kw.kind == Tok::KwFrom;
@@ -227,8 +230,8 @@ void ModuleParser::parse_import_stmt(ast::Module& m) {
     if (peek().kind == Tok::Dot || !is_importable(name)) {
       std::string dotted = name;
       while (p_.accept(Tok::Dot)) dotted += "." + std::string(p_.expect(Tok::Identifier, "a module name").text);
-      fail(from(module.range.begin), "importing '" + dotted + "' is not supported in kernels; a kernel may import "
-                                     "math, cmath, random, numpy (as np) and numba");
+      fail(from(module.range.begin),
+           "importing '" + dotted + "' is not supported in kernels; a kernel may import " + importable_modules_text());
     }
     ast::Import import{name, module.range, {}, {}, is_from, {}};
     if (is_from) {

@@ -77,6 +77,11 @@ constexpr std::string_view unaryop_spelling(UnaryOp op) {
 
 constexpr bool is_comparison(BinOp op) { return binop_prec(op) == Prec::Compare; }
 
+// +, -, *, /, //, %, **, << and >>: neither a comparison nor a bitwise operator.
+constexpr bool is_arithmetic(BinOp op) {
+  return !is_comparison(op) && op != BinOp::BitAnd && op != BinOp::BitOr && op != BinOp::BitXor;
+}
+
 // The word an error message uses for an operation: "cannot add 'bool' and 'bool'".
 constexpr std::string_view binop_verb(BinOp op) {
   switch (op) {

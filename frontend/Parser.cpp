@@ -1,6 +1,8 @@
 // The parser for expressions; the kernel language's statements build on the same class.
 #include "frontend/Parser.h"
 
+#include "frontend/Language.h"
+
 #include <jitexpr/DType.h>
 #include <jitexpr/Limits.h>
 
@@ -37,15 +39,13 @@ bool infix_op(Tok t, BinOp& op) {
   }
 }
 
-bool is_module_prefix(const std::string& name, LexMode mode) {
-  return name == "np" || name == "numpy" || name == "math" || name == "cmath" ||
-         (mode == LexMode::Module && name == "random");
-}
+// Expressions are numexpr's dialect; modules (kernels) are Python's.
+Dialect dialect_of(LexMode mode) { return mode == LexMode::Module ? Dialect::Python : Dialect::Numexpr; }
 
 // What a kernel may name after a module prefix without calling it: math.pi, np.float64.
 bool is_module_value(const std::string& name) {
-  return name == "pi" || name == "e" || name == "tau" || name == "inf" || name == "nan" ||
-         (dtype_from_name(name) && name.find_first_of("0123456789") != std::string::npos) || name == "bool_";
+  return module_constant(name) || (dtype_from_name(name) && name.find_first_of("0123456789") != std::string::npos) ||
+         name == "bool_";
 }
 
 bool is_augmented_assign(Tok t) {
@@ -409,9 +409,9 @@ Parser::Nested Parser::parse_attribute(Nested object) {
   std::string name(tok_.text);
   skip();
   SourceRange r = join(object.range, name_range);
-  if (const auto* module = object.expr->as<ast::Name>();
-      module && is_module_prefix(module->id, mode_) && tok_.kind != Tok::LParen && name != "real" && name != "imag" &&
-      !(mode_ == LexMode::Module && is_module_value(name))) {
+  if (const auto* module = object.expr->as<ast::Name>(); module && is_module_prefix(module->id, dialect_of(mode_)) &&
+                                                         tok_.kind != Tok::LParen && name != "real" && name != "imag" &&
+                                                         !(mode_ == LexMode::Module && is_module_value(name))) {
     fail_module_attribute(module->id, name, r);
   }
   int depth = object.depth + 1;
@@ -467,7 +467,7 @@ Parser::Nested Parser::parse_call(Nested callee) {
 Parser::Callee Parser::callee_of(const Nested& callee) const {
   if (const auto* n = callee.expr->as<ast::Name>()) return {{}, n->id, n->range};
   if (const auto* attr = callee.expr->as<ast::Attribute>()) {
-    if (const auto* module = attr->object->as<ast::Name>(); module && is_module_prefix(module->id, mode_)) {
+    if (const auto* module = attr->object->as<ast::Name>(); module && is_module_prefix(module->id, dialect_of(mode_))) {
       return {module->id, attr->attr, attr->attr_range};
     }
   }
@@ -475,10 +475,8 @@ Parser::Callee Parser::callee_of(const Nested& callee) const {
     fail(callee.range, "'" + src_.text.substr(callee.range.begin, callee.range.end - callee.range.begin) +
                            "' is not a function; use '*' to multiply");
   }
-  if (mode_ == LexMode::Module) {
-    fail(callee.range, "only functions can be called, by name or with a 'np.', 'numpy.', 'math.', 'cmath.' or 'random.' prefix");
-  }
-  fail(callee.range, "only functions can be called, by name or with a 'np.', 'numpy.', 'math.' or 'cmath.' prefix");
+  fail(callee.range,
+       "only functions can be called, by name or with a " + module_prefixes_text(dialect_of(mode_)) + " prefix");
 }
 
 bool Parser::at_keyword_argument() const {

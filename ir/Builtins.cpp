@@ -7,7 +7,8 @@ namespace jitexpr::ir {
 
 namespace {
 constexpr std::array kFns = {
-#define X(e, name, arity, rule, cplx) FnInfo{name, arity, FnRule::rule, cplx},
+#define X(e, name, alias, arity, rule, cplx, libm, cost, dialects) \
+  FnInfo{name, alias, arity, FnRule::rule, cplx, libm, FnCost::cost, dialects},
     JITEXPR_BUILTIN_FNS(X)
 #undef X
 };
@@ -15,21 +16,11 @@ constexpr std::array kFns = {
 
 const FnInfo& fn_info(Fn f) { return kFns[static_cast<std::size_t>(f)]; }
 
-std::optional<Fn> fn_from_name(std::string_view name) {
+std::optional<Fn> fn_from_name(std::string_view name, Dialect d) {
   for (std::size_t i = 0; i < kFns.size(); ++i) {
-    if (kFns[i].name == name) return static_cast<Fn>(i);
+    const FnInfo& f = kFns[i];
+    if ((f.name == name || (!f.alias.empty() && f.alias == name)) && accepts(f.dialects, d)) return static_cast<Fn>(i);
   }
-  // NumPy's and Python's spellings of the same functions.
-  if (name == "absolute") return Fn::Abs;
-  if (name == "asin") return Fn::Arcsin;
-  if (name == "acos") return Fn::Arccos;
-  if (name == "atan") return Fn::Arctan;
-  if (name == "atan2") return Fn::Arctan2;
-  if (name == "asinh") return Fn::Arcsinh;
-  if (name == "acosh") return Fn::Arccosh;
-  if (name == "atanh") return Fn::Arctanh;
-  if (name == "conjugate") return Fn::Conj;
-  if (name == "rint") return Fn::Round;
   return std::nullopt;
 }
 

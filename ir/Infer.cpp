@@ -13,8 +13,6 @@ namespace jitexpr::ir {
 
 namespace {
 
-std::string quoted(DType t) { return fmt::format("'{}'", dtype_name(t)); }
-
 class Inferrer {
  public:
   Inferrer(const Source& src, const std::vector<OperandInfo>& operands) : src_(src), operands_(operands) {
@@ -64,29 +62,12 @@ class Inferrer {
 
   NodePtr unary(const ast::Unary& u) {
     if (std::optional<std::int64_t> v = folded_integer(u)) return int_literal(*v, u.range);
-    NodePtr x = expr(*u.operand);
-    if (x->type == DType::Bytes) {
-      fail(ErrorKind::Type, u.range, fmt::format("bad operand type for unary '{}': 'bytes'", unaryop_spelling(u.op)));
-    }
-    switch (u.op) {
-      case UnaryOp::Pos:
-        if (is_bool(x->type)) fail(ErrorKind::Type, u.range, "bad operand type for unary '+': 'bool'");
-        return x;
-      case UnaryOp::Neg:
-        if (is_bool(x->type)) fail(ErrorKind::Type, u.range, "cannot negate 'bool'; use '~' for logical not");
-        return Unary::make(UnaryOp::Neg, x, u.range);
-      case UnaryOp::Invert:
-        if (!is_integer(x->type) && !is_bool(x->type)) {
-          fail(ErrorKind::Type, u.range, fmt::format("'~' needs integers or booleans, not {}", quoted(x->type)));
-        }
-        return Unary::make(UnaryOp::Invert, x, u.range);
-    }
-    return x;
+    return type_unary(Dialect::Numexpr, src_, u, expr(*u.operand));
   }
 
   NodePtr binary(const ast::Binary& b) {
     if (std::optional<std::int64_t> v = folded_integer(b)) return int_literal(*v, b.range);
-    return type_binary(src_, b, expr(*b.lhs), expr(*b.rhs));
+    return type_binary(Dialect::Numexpr, src_, b, expr(*b.lhs), expr(*b.rhs));
   }
 
   // numexpr folds an operation on integer constants with Python's exact integers before it types
@@ -220,13 +201,13 @@ class Inferrer {
       DType t = promote(x->type, y->type);
       return Select::make(cast_to(DType::Bool, cond), cast_to(t, x), cast_to(t, y), c.range);
     }
-    std::optional<Fn> fn = fn_from_name(c.callee);
+    std::optional<Fn> fn = fn_from_name(c.callee, Dialect::Numexpr);
     if (!fn) fail(ErrorKind::Name, c.callee_range, fmt::format("unknown function '{}'", c.callee));
     check_no_keywords(c);
     check_arity(c, fn_info(*fn).arity);
     std::vector<NodePtr> args;
     for (const auto& a : c.args) args.push_back(expr(*a));
-    return type_builtin(src_, c, *fn, std::move(args));
+    return type_builtin(Dialect::Numexpr, src_, c, *fn, std::move(args));
   }
 
   NodePtr reduction(const ast::Call& c) {

@@ -17,9 +17,8 @@ namespace jitexpr::ir {
 // TypeError if the arguments do not fit its parameters (count, annotations).
 KProgram infer_kernel(const ast::Module& m, const Source& src, std::string_view function, const std::vector<KType>& args);
 
-// A signature as the AOT compiler and Function::compile take it: "int64, complex128[:],
-// float64[:, ::1]". As in Numba, `[:]` is an array of any layout (strided code) and `::1` on the
-// last dimension a C-contiguous one. Throws TypeError.
+// The types a signature names (frontend/Signature.h: "int64, complex128[:], float64[:, ::1]"),
+// `[:]` an array of any layout (strided code), `::1` a C-contiguous one. Throws TypeError.
 std::vector<KType> parse_signature(std::string_view text);
 
 // The KType an annotation names (`float64[:, :]`, `int`, `None`); contiguous for arrays.

@@ -26,7 +26,7 @@ NodePtr type_part(const Source& src, Fn fn, NodePtr x, SourceRange r) {
   return Call::make(fn, real_part_type(x->type), {x}, r);
 }
 
-NodePtr type_binary(const Source& src, const ast::Binary& b, NodePtr l, NodePtr r) {
+NodePtr type_binary(Dialect d, const Source& src, const ast::Binary& b, NodePtr l, NodePtr r) {
   auto bad = [&](std::string_view why = {}) -> NodePtr {
     std::string msg = fmt::format("cannot {} {} and {}", binop_verb(b.op), quoted(l->type), quoted(r->type));
     if (!why.empty()) msg += fmt::format("; {}", why);
@@ -35,6 +35,10 @@ NodePtr type_binary(const Source& src, const ast::Binary& b, NodePtr l, NodePtr 
   if (l->type == DType::Bytes || r->type == DType::Bytes) {
     if (l->type == r->type && is_comparison(b.op)) return Binary::make(b.op, l, r, b.range);
     return bad(l->type == r->type ? "bytes support only comparisons and contains()" : "bytes combine only with bytes");
+  }
+  if (d == Dialect::Python && (is_arithmetic(b.op) || is_bool(l->type) != is_bool(r->type))) {
+    if (is_bool(l->type)) l = cast_to(DType::Int64, l);
+    if (is_bool(r->type)) r = cast_to(DType::Int64, r);
   }
   DType t = promote(l->type, r->type);
   switch (b.op) {
@@ -83,7 +87,31 @@ NodePtr type_binary(const Source& src, const ast::Binary& b, NodePtr l, NodePtr 
   return Binary::make(b.op, cast_to(t, l), cast_to(t, r), b.range);
 }
 
-NodePtr type_builtin(const Source& src, const ast::Call& c, Fn fn, std::vector<NodePtr> args) {
+NodePtr type_unary(Dialect d, const Source& src, const ast::Unary& u, NodePtr x) {
+  auto bad = [&](std::string msg) -> NodePtr { fail_at(ErrorKind::Type, src, u.range, std::move(msg)); };
+  if (x->type == DType::Bytes)
+    return bad(fmt::format("bad operand type for unary '{}': 'bytes'", unaryop_spelling(u.op)));
+  if (d == Dialect::Python && is_bool(x->type)) x = cast_to(DType::Int64, x);
+  switch (u.op) {
+    case UnaryOp::Pos:
+      if (is_bool(x->type)) return bad("bad operand type for unary '+': 'bool'");
+      return x;
+    case UnaryOp::Neg:
+      if (is_bool(x->type)) return bad("cannot negate 'bool'; use '~' for logical not");
+      return Unary::make(UnaryOp::Neg, x, u.range);
+    case UnaryOp::Invert:
+      if (!is_integer(x->type) && !is_bool(x->type)) {
+        return bad(d == Dialect::Python ? fmt::format("'~' needs an integer, not '{}'", dtype_name(x->type))
+                                        : fmt::format("'~' needs integers or booleans, not {}", quoted(x->type)));
+      }
+      return Unary::make(UnaryOp::Invert, x, u.range);
+  }
+  return x;
+}
+
+namespace {
+
+NodePtr type_call(const Source& src, const ast::Call& c, Fn fn, std::vector<NodePtr> args) {
   const FnInfo& info = fn_info(fn);
   auto arg_error = [&](std::size_t i, std::string_view need) -> NodePtr {
     fail_at(ErrorKind::Type, src, c.args[i]->range,
@@ -143,6 +171,19 @@ NodePtr type_builtin(const Source& src, const ast::Call& c, Fn fn, std::vector<N
       return Call::make(fn, DType::Bool, args, c.range);
   }
   fail_at(ErrorKind::Type, src, c.range, "unsupported call");
+}
+
+}  // namespace
+
+NodePtr type_builtin(Dialect d, const Source& src, const ast::Call& c, Fn fn, std::vector<NodePtr> args) {
+  NodePtr r = type_call(src, c, fn, std::move(args));
+  if (d == Dialect::Python) {
+    // Python's math.floor/ceil/trunc return integers; numpy's keep floats. round(x) rounds half
+    // to even and returns an integer.
+    bool rounds_to_int = c.prefix == "math" && (fn == Fn::Floor || fn == Fn::Ceil || fn == Fn::Trunc);
+    if (rounds_to_int || (c.prefix.empty() && fn == Fn::Round)) return cast_to(DType::Int64, r);
+  }
+  return r;
 }
 
 }  // namespace jitexpr::ir

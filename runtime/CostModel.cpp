@@ -17,8 +17,7 @@ double estimate_ns_per_element(const ir::Program& p, bool* calls_math) {
     if (seen[n]) continue;
     seen[n] = true;
     if (const auto* c = n->as<ir::Call>()) {
-      ir::FnRule rule = ir::fn_info(c->fn).rule;
-      bool math = rule == ir::FnRule::FloatMath || rule == ir::FnRule::RealMath2;
+      bool math = ir::fn_info(c->fn).cost == ir::FnCost::Math;
       ns += math ? 4.0 : 0.3;
       if (math && calls_math) *calls_math = true;
     } else {

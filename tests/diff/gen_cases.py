@@ -142,7 +142,7 @@ SAME = ["conj", "copy", "ones_like"]
 FUNCS1 = FLOAT_MATH + ROUNDING + ["abs", "sign"] + PREDICATES + PARTS + SAME
 FUNCS2 = REAL_MATH2 + MINMAX2 + ["complex"]
 REDUCTIONS = ["sum", "prod", "min", "max"]
-# Other spellings of the same functions (ir/Builtins.cpp fn_from_name). Not fabs: numpy's fabs
+# Other spellings of the same functions (the alias column of ir/Builtins.h). Not fabs: numpy's fabs
 # gives a float for integers, ours is abs.
 ALIASES = {"abs": ["absolute"], "arcsin": ["asin"], "arccos": ["acos"], "arctan": ["atan"],
            "arctan2": ["atan2"], "arcsinh": ["asinh"], "arccosh": ["acosh"], "arctanh": ["atanh"],

@@ -183,7 +183,7 @@ DEVIATIONS = [
 def builtins():
     """(name, arity) in the order of ir/Builtins.h's JITEXPR_BUILTIN_FNS."""
     text = open(os.path.join(ROOT, "ir", "Builtins.h")).read()
-    return [(name, int(arity)) for name, arity in re.findall(r'X\(\w+, "(\w+)", (\d), \w+, \w+\)', text)]
+    return [(name, int(arity)) for name, arity in re.findall(r'X\(\w+, "(\w+)", "\w*", (\d), ', text)]
 
 
 NUMPY_FN = {

@@ -640,7 +640,8 @@ TEST(ModuleParserErrors, Decorators) {
 }
 
 TEST(ModuleParserErrors, Imports) {
-  const std::string may = " is not supported in kernels; a kernel may import math, cmath, random, numpy (as np) and numba";
+  const std::string may =
+      " is not supported in kernels; a kernel may import numpy (as np), math, cmath, random and numba";
   expect_error("import os\n", "importing 'os'" + may, 1, 8);
   expect_error("import numpy.random\n", "importing 'numpy.random'" + may, 1, 8);
   expect_error("import math, scipy\n", "importing 'scipy'" + may, 1, 14);
