@@ -6,6 +6,7 @@
 #include <jitexpr/Error.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -171,5 +172,14 @@ struct List : Expr {
 
 // The direct children of an expression, in source order (a call's keyword values last).
 std::vector<const Expr*> children(const Expr& e);
+
+// A copy of an expression's tree in which `replace` may stand in for any node: it is asked of each
+// node, outermost first, and what it returns (not null) takes that node's place; null copies the
+// node and asks again of its children. Every node keeps its source range. Null when the tree holds
+// a node outside expressions (subscripts, tuples, lists: the kernel language's forms).
+using Replacer = std::function<ExprPtr(const Expr&)>;
+ExprPtr rewrite(const Expr& e, const Replacer& replace);
+// The same for `e`'s children only: a copy of `e` itself whose children are rewritten.
+ExprPtr rewrite_children(const Expr& e, const Replacer& replace);
 
 }  // namespace jitexpr::ast

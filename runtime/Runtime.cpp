@@ -51,9 +51,13 @@ void check_out_dtype(const Compiled& c, const Array* out, Casting casting) {
 
 Array Runtime::Impl::evaluate(std::string_view text, const Bindings& bindings, const Array* out, Casting casting,
                               Order order) {
+  return evaluate(parse(text), bindings, out, casting, order);
+}
+
+Array Runtime::Impl::evaluate(std::shared_ptr<const Parsed> parsed, const Bindings& bindings, const Array* out,
+                              Casting casting, Order order) {
   std::optional<Bindings> copied = without_partial_overlaps(bindings, out);
   const Bindings* use_bindings = copied ? &*copied : &bindings;
-  std::shared_ptr<const Parsed> parsed = parse(text);
   Bindings with_slices;
   if (std::shared_ptr<const Parsed> u = unroll(parsed, *use_bindings, out, with_slices)) {
     parsed = std::move(u);
@@ -125,6 +129,13 @@ Module Runtime::compile_module(std::string_view source, ModuleOptions options) {
 }
 
 Array Runtime::evaluate(std::string_view expr, const Bindings& bindings) { return impl_->evaluate(expr, bindings, nullptr); }
+
+Array Runtime::evaluate(std::string_view expr, const Bindings& bindings,
+                        const std::vector<Substitution>& substitutions) {
+  Bindings with_values = bindings;
+  std::shared_ptr<const Parsed> parsed = impl_->parse(expr, substitutions, with_values);
+  return impl_->evaluate(std::move(parsed), with_values, nullptr, Casting::Safe, Order::K);
+}
 
 Array Runtime::evaluate(std::string_view expr, const Bindings& bindings, EvaluateOptions options) {
   return impl_->evaluate(expr, bindings, nullptr, options.casting, options.order);

@@ -112,6 +112,8 @@ struct Runtime::Impl {
   // An evaluation: parse, unroll, stages, then evaluate_parsed for each stage.
   Array evaluate(std::string_view text, const Bindings& bindings, const Array* out, Casting casting = Casting::Safe,
                  Order order = Order::K);
+  Array evaluate(std::shared_ptr<const Parsed> parsed, const Bindings& bindings, const Array* out, Casting casting,
+                 Order order);
   // One expression without inner reductions: the fast path, or bind, cache and infer; then run.
   Array evaluate_parsed(const std::shared_ptr<const Parsed>& parsed, const Bindings& bindings, const Array* out,
                         Casting casting, Order order);
@@ -120,8 +122,11 @@ struct Runtime::Impl {
 
   // ---- the steps ----
 
-  // parse (eval/Parse.cpp): the text's tree, parsed once.
+  // parse (eval/Parse.cpp): the text's tree, parsed once; and the tree with each substitution's
+  // sub-expression an operand, whose values go into `bindings`.
   std::shared_ptr<const Parsed> parse(std::string_view text);
+  std::shared_ptr<const Parsed> parse(std::string_view text, const std::vector<Substitution>& substitutions,
+                                      Bindings& bindings);
 
   // unroll (eval/Unroll.cpp): what is evaluated for `text`, its unrolled form where it has one
   // (then `with_slices` gets the bindings plus the slice operands), else nothing.

@@ -32,6 +32,37 @@ TEST(Runtime, ScalarBindingsBroadcast) {
   for (int i = 0; i < 5; ++i) EXPECT_DOUBLE_EQ(r.data<double>()[i], i * 2.5 + 1);
 }
 
+// A host's own function inside an expression: the host computes the call, the runtime the rest,
+// and positions stay those of the text as written (a name shorter or longer than the call would
+// move them).
+TEST(Runtime, SubstitutedSubexpressionsReadAsOperandsAndKeepPositions) {
+  Runtime rt;
+  Array a = Array::arange(4, DType::Float64);
+  const std::string text = "h(1) * a + sum(g(2, 3))";
+  Array g = Array::arange(3, DType::Float64);  // what the host's g(2, 3) gave
+  std::vector<Runtime::Substitution> subs = {{{0, 4}, Value(2.0)}, {{15, 22}, Value(g)}};
+  Array r = rt.evaluate(text, {{"a", a}}, subs);
+  ASSERT_EQ(r.shape(), Shape{4});
+  for (int i = 0; i < 4; ++i) EXPECT_DOUBLE_EQ(r.data<double>()[i], 2.0 * i + 3.0) << i;
+  // Again from the cache, with other values.
+  subs[0].value = Value(10.0);
+  r = rt.evaluate(text, {{"a", a}}, subs);
+  EXPECT_DOUBLE_EQ(r.data<double>()[1], 13.0);
+
+  try {
+    rt.evaluate("f() + nope", {}, {{{0, 3}, Value(1.0)}});
+    ADD_FAILURE() << "no error";
+  } catch (const NameError& e) {
+    EXPECT_EQ(e.message(), "name 'nope' is not defined");
+    EXPECT_EQ(e.column(), 7);
+  }
+  // A range that is no sub-expression.
+  EXPECT_THROW(rt.evaluate("a + 1", {{"a", a}}, {{{1, 3}, Value(1.0)}}), ValueError);
+  // A variable of the text that looks like the values' names does not collide with them.
+  Array r2 = rt.evaluate("__jx_s0 + k()", {{"__jx_s0", a}}, {{{10, 13}, Value(1.0)}});
+  EXPECT_DOUBLE_EQ(r2.data<double>()[3], 4.0);
+}
+
 TEST(Runtime, ZeroDimensionalResultForAllScalarOperands) {
   Runtime rt;
   Array r = rt.evaluate("x * 2 + 1", {{"x", 3.0}});

@@ -293,29 +293,22 @@ Value Session::evaluate(std::string_view text) {
   std::vector<const ast::Call*> made;
   collect_session_calls(*e, true, [&](std::string_view n) { return is_session_function(n) || is_kernel(n); }, made);
   if (made.empty()) return Value(runtime_.evaluate(text, vars_));
-  // Constructors inside an expression (`sum(arange(10) * 2)`) become temporary variables whose
-  // names are exactly as long as the calls they replace, so that every position in an error
-  // still points into the statement as written.
-  std::string rewritten(text);
-  Bindings bindings = vars_;
-  for (std::size_t k = made.size(); k-- > 0;) {
-    const ast::Call& call = *made[k];
-    if (call.callee == "save") {
-      fail_at(ErrorKind::Syntax, src, call.callee_range, "save() is a statement of its own, not part of an expression");
+  // Constructors and kernel calls inside an expression (`sum(arange(10) * 2)`) are computed here,
+  // and the runtime evaluates the rest with their values in their places.
+  std::vector<Runtime::Substitution> values;
+  for (const ast::Call* call : made) {
+    if (call->callee == "save") {
+      fail_at(ErrorKind::Syntax, src, call->callee_range,
+              "save() is a statement of its own, not part of an expression");
     }
-    std::string name = fmt::format("_jx{}", k);
-    std::size_t len = call.range.end - call.range.begin;
-    name.resize(std::max(len, name.size()), '_');
-    Value v = is_kernel(call.callee) ? call_kernel(text, SessionCall{src, call}) : call_builtin(text, SessionCall{src, call});
-    if (v.is_none()) fail_at(ErrorKind::Type, src, call.range, fmt::format("{}() returns None; its value cannot be used", call.callee));
-    bindings.emplace_back(name, std::move(v));
-    rewritten.replace(call.range.begin, len, name);
+    Value v = is_kernel(call->callee) ? call_kernel(text, SessionCall{src, *call})
+                                      : call_builtin(text, SessionCall{src, *call});
+    if (v.is_none())
+      fail_at(ErrorKind::Type, src, call->range,
+              fmt::format("{}() returns None; its value cannot be used", call->callee));
+    values.push_back({call->range, std::move(v)});
   }
-  try {
-    return Value(runtime_.evaluate(rewritten, bindings));
-  } catch (const Error& err) {
-    throw_error(err.kind(), err.message(), err.source_name(), std::string(text), err.range());
-  }
+  return Value(runtime_.evaluate(text, vars_, values));
 }
 
 }  // namespace jitexpr::tools

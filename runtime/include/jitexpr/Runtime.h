@@ -1,8 +1,9 @@
 // The entry point of the library: owns the JIT, the compiled-code cache and the thread pool.
 #pragma once
 
-#include <jitexpr/Export.h>
 #include <jitexpr/Array.h>
+#include <jitexpr/Error.h>
+#include <jitexpr/Export.h>
 #include <jitexpr/Module.h>
 #include <jitexpr/Value.h>
 
@@ -130,6 +131,17 @@ class JITEXPR_API Runtime {
   // converted to out's dtype when `options.casting` allows it (TypeError otherwise; a reduction
   // needs out's dtype to be its own). Returns out.
   Array evaluate(std::string_view expr, const Bindings& bindings, Array out, EvaluateOptions options = {});
+
+  // A part of an expression computed already: the sub-expression whose source range is exactly
+  // `range` (byte offsets into the text) reads as `value`. A host's own functions inside an
+  // expression work this way (the REPL's `sum(arange(10) * 2)`): the host computes the call, the
+  // runtime the rest, and errors keep the positions of the text as written. A range that is no
+  // sub-expression of the text is a ValueError.
+  struct Substitution {
+    SourceRange range;
+    Value value;
+  };
+  Array evaluate(std::string_view expr, const Bindings& bindings, const std::vector<Substitution>& substitutions);
 
   // A module of kernels (`def`s in the kernel language, docs/language.md): parsed now (SyntaxError),
   // each function compiled for the argument types of its first call. The module keeps this
