@@ -141,7 +141,13 @@ struct KProgram {
   const KFunction& entry() const { return *functions[0]; }
 };
 
-// For %ir: each function as numbered instructions and indented statements.
+// For %ir: each function's signature, then its statements, one per line, each expression nested
+// in the words of the expression printer (ir/Printer.cpp prints both from one form per node):
+//   def jx_norm_square_0(vector: float64[:]) -> float64
+//     norm: float64 = 0.0
+//     for i in range(0, dim(vector, 0), 1):
+//       norm: float64 = add(norm, mul(load(vector, i), load(vector, i)))
+//     return norm
 std::string print_kernel_program(const KProgram& p);
 
 }  // namespace jitexpr::ir
