@@ -521,9 +521,9 @@ TEST(Diff, ReductionsInsideExpressionsMatchNumpy) { run_group(Group::Staged); }
 TEST(Diff, OutputsAndCastingMatchTheOracle) { run_group(Group::Out); }
 
 // A reduction's out= must have the reduction's shape, as an element-wise out= must (numpy:
-// ValueError). Disabled until runtime/Runtime.cpp checks it: today prepare() takes out's strides
-// unchecked, so sum(a, axis=0) of a (3, 2) array into a (2, 3, 2) out= writes at offsets computed
-// from the wrong rank, and sum(a) into a (1,) out= passes.
+// ValueError), checked when the evaluation is bound (plan_iteration, runtime/eval/Bind.cpp):
+// taken unchecked, sum(a, axis=0) of a (3, 2) array into a (2, 3, 2) out= would write at offsets
+// computed from the wrong rank, and sum(a) into a (1,) out= would pass.
 TEST(Diff, ReductionIntoOutOfTheWrongShapeIsAValueError) {
   Runtime rt({.disk_cache = false});
   Array a = Array::arange(6, DType::Float64).reshape({3, 2});
