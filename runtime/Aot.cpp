@@ -3,9 +3,8 @@
 #include <jitexpr/Aot.h>
 
 #include "codegen/Aot.h"
-#include "frontend/ModuleParser.h"
-#include "runtime/AotBuild.h"
 #include "ir/KernelInfer.h"
+#include "runtime/AotBuild.h"
 #include "runtime/ModuleImpl.h"
 
 #include <fmt/format.h>
@@ -19,18 +18,20 @@ namespace jitexpr::aot {
 
 namespace {
 
-// A kernel's types, read from its strings once, and its module, parsed when an error needs it.
+// A kernel's types, read from its strings once, and its module's source and defs.
 struct Loaded : KernelSource {
   std::vector<ir::KType> key;
   ir::KType result = ir::KType::none_type();
   SourcePtr src;
-  mutable std::once_flag parsed;
-  mutable ast::Module ast;
+  const Kernel* kernel = nullptr;
 
   const Source& source() const override { return *src; }
-  const ast::Module& module() const override {
-    std::call_once(parsed, [&] { ast = parse_module(*src); });
-    return ast;
+  std::string function_at(std::uint32_t offset) const override {
+    for (std::size_t i = 0; i < kernel->num_defs; ++i) {
+      const Def& d = kernel->defs[i];
+      if (offset >= d.begin && offset < d.end) return d.name;
+    }
+    return "?";
   }
 };
 
@@ -44,6 +45,7 @@ const Loaded& load(const Kernel& k) {
     fresh->key = ir::parse_signature(k.signature);
     if (std::string_view(k.result) != "None") fresh->result = ir::parse_signature(k.result).at(0);
     fresh->src = make_source(k.source_name, k.source);
+    fresh->kernel = &k;
     l = std::move(fresh);
   }
   return *l;

@@ -105,7 +105,12 @@ struct Specialization {
 
 struct Module::State : KernelSource {
   const Source& source() const override { return *src; }
-  const ast::Module& module() const override { return ast; }
+  std::string function_at(std::uint32_t offset) const override {
+    for (const ast::FunctionDef& f : ast.functions) {
+      if (offset >= f.range.begin && offset < f.range.end) return f.name;
+    }
+    return "?";
+  }
 
   ModuleServices services;  // kept alive by the module: it may outlive its Runtime
   codegen::Jit& jit;
@@ -218,16 +223,8 @@ std::int32_t host_parallel_for(jx_context* ctx, jx_body_fn body, void* env, std:
   return 0;
 }
 
-// The def whose text holds `offset`: the kernel an error happened in.
-std::string function_at(const ast::Module& m, std::uint32_t offset) {
-  for (const ast::FunctionDef& f : m.functions) {
-    if (offset >= f.range.begin && offset < f.range.end) return f.name;
-  }
-  return "?";
-}
-
 [[noreturn]] void throw_kernel_error(const KernelSource& m, const jx_context& ctx) {
-  std::string where = function_at(m.module(), ctx.begin);
+  std::string where = m.function_at(ctx.begin);
   ErrorKind kind = ErrorKind::Value;
   std::string msg;
   switch (ctx.error) {

@@ -46,7 +46,8 @@ using KernelEntry = std::int32_t (*)(jx_context*, void* const*, void*);
 struct KernelSource {
   virtual ~KernelSource() = default;
   virtual const Source& source() const = 0;
-  virtual const ast::Module& module() const = 0;
+  // The def whose text holds `offset`: the kernel an error happened in ("?" for none).
+  virtual std::string function_at(std::uint32_t offset) const = 0;
 };
 
 // Calls `entry` with `args` of types `key` (which the entry must run), in a call context with the

@@ -21,6 +21,13 @@ namespace jitexpr::aot {
 // A kernel entry: int32_t(context, argument pointers, result), as codegen/EmitKernel.h describes.
 using Entry = std::int32_t (*)(void* ctx, void* const* args, void* ret);
 
+// A def of the kernel module: its name and the byte range of its text, which names the function
+// an error happened in.
+struct Def {
+  const char* name;
+  std::uint32_t begin, end;
+};
+
 // What the generated header knows of one compiled kernel.
 struct Kernel {
   const char* name;         // the def's name
@@ -29,6 +36,8 @@ struct Kernel {
   Entry entry;
   const char* source_name;  // the kernel module's file name
   const char* source;       // its text, for the positions of errors
+  const Def* defs;          // the module's defs, so that an error needs no parser at run time
+  std::size_t num_defs;
 };
 
 // Calls the kernel. The arguments must have the signature's types: scalars exactly, arrays its
