@@ -201,9 +201,7 @@ class ExprEmitter : ScalarOps {
       case NodeKind::Select: {
         const auto& s = n.cast<ir::Select>();
         Val c = value(s.cond), x = value(s.if_true), y = value(s.if_false);
-        Val r{b_.CreateSelect(c.v, x.v, y.v), nullptr};
-        if (x.im) r.im = b_.CreateSelect(c.v, x.im, y.im);
-        return r;
+        return select(c, x, y);
       }
       case NodeKind::Call: {
         const auto& c = n.cast<ir::Call>();

@@ -40,9 +40,7 @@ Val KernelEmitter::compute(const ir::Node& n) {
     case NodeKind::Select: {
       const auto& s = n.cast<ir::Select>();
       Val c = scalar(*s.cond), x = scalar(*s.if_true), y = scalar(*s.if_false);
-      Val r{b_.CreateSelect(c.v, x.v, y.v), nullptr};
-      if (x.im) r.im = b_.CreateSelect(c.v, x.im, y.im);
-      return r;
+      return select(c, x, y);
     }
     case NodeKind::Call: {
       const auto& c = n.cast<ir::Call>();

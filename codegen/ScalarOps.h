@@ -44,6 +44,12 @@ class ScalarOps {
   llvm::Value* to_bool(Val x, DType from);
   Val cast(Val x, DType from, DType to);
   Val unary(UnaryOp op, DType t, Val x);
+  // where(c, x, y) of two values of one type; `c` is a bool.
+  Val select(Val c, Val x, Val y) {
+    Val r{b_.CreateSelect(c.v, x.v, y.v), nullptr};
+    if (x.im) r.im = b_.CreateSelect(c.v, x.im, y.im);
+    return r;
+  }
   // `t` is the type of both operands; `rhs_const` is the right operand when it is a constant
   // (small constant powers expand into multiplications).
   Val binary(BinOp op, DType t, Val a, Val c, const ir::Scalar* rhs_const);
