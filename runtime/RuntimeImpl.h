@@ -145,7 +145,6 @@ struct Runtime::Impl {
                                  Order order, const std::shared_ptr<const Compiled>& c);
 
   // bind (eval/Bind.cpp, eval/Key.cpp): the operands, the plan, the layouts and the key.
-  Prepared prepare(std::string_view text, const Bindings& bindings, const Array* out, Order order = Order::K);
   Prepared prepare(std::shared_ptr<const Parsed> parsed, const Bindings& bindings, const Array* out,
                    Order order = Order::K);
 

@@ -1,5 +1,5 @@
-// Evaluation, bind: the variables to arrays, their broadcast shape, the iteration plan, the
-// operands' layouts and the cache key (see RuntimeImpl.h).
+// Evaluation, bind: the variables to arrays, their broadcast shape, the iteration plan and the
+// operands' layouts; the key follows (Key.cpp; see RuntimeImpl.h).
 #include "runtime/RuntimeImpl.h"
 
 #include <fmt/format.h>
@@ -106,10 +106,6 @@ bool plan_iteration(Prepared& prep, const Shape& result_shape, const Array* out,
 }
 
 }  // namespace
-
-Prepared Runtime::Impl::prepare(std::string_view text, const Bindings& bindings, const Array* out, Order order) {
-  return prepare(parse(text), bindings, out, order);
-}
 
 Prepared Runtime::Impl::prepare(std::shared_ptr<const Parsed> parsed, const Bindings& bindings, const Array* out,
                                 Order order) {
