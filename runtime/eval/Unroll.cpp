@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+
 namespace jitexpr {
 
 std::shared_ptr<const Parsed> Runtime::Impl::unroll(const std::shared_ptr<const Parsed>& parsed,
@@ -35,7 +37,11 @@ std::shared_ptr<const UnrolledExpr> Runtime::Impl::unrolled(const std::shared_pt
     key += fmt::format("|{}:{}", dtype_name(a->dtype()), shape_string(a->shape()));
   }
   for (const auto& [name, value] : bindings) {
-    if (name.rfind("__jx", 0) == 0) return nullptr;  // the names of slice operands are taken
+    // The names of slice operands (`__jx<id>_...`, Unroll.cpp) are taken; the values a host
+    // substituted (`__jx_s...`) and the reduction stages' results (`__jx_r...`) are not theirs.
+    bool slice_name =
+        name.size() > 4 && name.rfind("__jx", 0) == 0 && std::isdigit(static_cast<unsigned char>(name[4]));
+    if (slice_name) return nullptr;
   }
   {
     std::lock_guard<std::mutex> lock(parse_mutex);
