@@ -18,7 +18,6 @@
 
 namespace jitexpr::codegen::kernel_emit {
 
-using ir::KType;
 using ir::NodeKind;
 using ir::NodePtr;
 

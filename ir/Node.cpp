@@ -261,16 +261,6 @@ KType ktype_of(const Node& n) {
   }
 }
 
-std::string KType::str() const {
-  if (none) return "None";
-  std::string s(dtype_name(dtype));
-  if (rank == 0) return s;
-  s += "[";
-  for (int i = 0; i < rank; ++i) s += i ? ", :" : ":";
-  s += "]";
-  return contiguous ? s : s + " (strided)";
-}
-
 // ---- tree utilities ----
 
 std::vector<NodePtr> children(const Node& n) {

@@ -3,9 +3,9 @@
 // (a violation is our bug, an assertion; a user's type error is caught earlier, in Infer).
 #pragma once
 
+#include "base/KType.h"
 #include "frontend/Operators.h"
 #include "ir/Builtins.h"
-#include "ir/KType.h"
 
 #include <jitexpr/DType.h>
 #include <jitexpr/Error.h>

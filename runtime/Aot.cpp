@@ -20,8 +20,8 @@ namespace {
 
 // A kernel's types, read from its strings once, and its module's source and defs.
 struct Loaded : KernelSource {
-  std::vector<ir::KType> key;
-  ir::KType result = ir::KType::none_type();
+  std::vector<KType> key;
+  KType result = KType::none_type();
   SourcePtr src;
   const Kernel* kernel = nullptr;
 
@@ -66,8 +66,8 @@ Value invoke(const Kernel& k, const Arg* args, std::size_t n) {
     throw TypeError(fmt::format("{}() takes {} argument{} ({} given)", k.name, l.key.size(), l.key.size() == 1 ? "" : "s", n));
   }
   for (std::size_t i = 0; i < n; ++i) {
-    ir::KType have = arg_type(args[i], i, k.name);
-    const ir::KType& want = l.key[i];
+    KType have = arg_type(args[i], i, k.name);
+    const KType& want = l.key[i];
     bool ok = have == want || (want.is_array() && have.is_array() && have.dtype == want.dtype && have.rank == want.rank &&
                                !want.contiguous);
     if (!ok) {

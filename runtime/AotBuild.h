@@ -2,9 +2,9 @@
 // module's kernels for fixed signatures into one object (the call side is jitexpr/Aot.h).
 #pragma once
 
+#include "base/KType.h"
 #include "frontend/Source.h"
 #include "frontend/Stmt.h"
-#include "ir/KType.h"
 
 #include <string>
 #include <vector>
@@ -13,13 +13,13 @@ namespace jitexpr {
 
 struct AotRequest {
   std::string name;               // the def
-  std::vector<ir::KType> params;  // its argument types
+  std::vector<KType> params;      // its argument types
   std::string symbol;             // the entry's name in the object
 };
 
 struct AotObject {
   std::string object;               // an ELF relocatable object
-  std::vector<ir::KType> results;  // per request, its result type
+  std::vector<KType> results;       // per request, its result type
 };
 
 // The target a CPU name means ("native", "x86-64-v3", "znver4", ...), in words; the object need

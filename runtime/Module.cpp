@@ -46,19 +46,18 @@ void seed_stream(std::uint64_t* rng, std::uint64_t seed, std::uint64_t a, std::u
 }  // namespace
 
 // 0-d arrays are scalars of their dtype.
-ir::KType arg_type(const Arg& a, std::size_t i, const std::string& fn) {
+KType arg_type(const Arg& a, std::size_t i, const std::string& fn) {
   if (a.dtype() == DType::Bytes) {
     throw TypeError(fmt::format("argument {} of {}(): byte strings are not supported in kernels", i + 1, fn));
   }
   const Array* arr = a.array();
-  if (!arr || arr->ndim() == 0) return ir::KType::scalar(a.dtype());
+  if (!arr || arr->ndim() == 0) return KType::scalar(a.dtype());
   if (arr->ndim() > kMaxRank) {
     throw TypeError(fmt::format("argument {} of {}() has {} dimensions; kernels take at most {}", i + 1, fn, arr->ndim(),
                                 kMaxRank));
   }
-  return ir::KType::array(a.dtype(), arr->ndim(), arr->is_c_contiguous());
+  return KType::array(a.dtype(), arr->ndim(), arr->is_c_contiguous());
 }
-
 
 Arg::Arg(const Value& v) : dtype_(v.dtype()), c_() {
   if (v.is_none()) throw TypeError("None cannot be passed to a kernel");
@@ -86,8 +85,8 @@ namespace {
 
 // Whether code compiled for `have` runs arguments of types `want`: the same types, except that
 // strided code runs contiguous arrays too (a specialization compiled from a signature, say).
-bool runs_key(const std::vector<ir::KType>& have, const ir::KType* want, std::size_t n) {
-  auto accepts = [](const ir::KType& h, const ir::KType& w) {
+bool runs_key(const std::vector<KType>& have, const KType* want, std::size_t n) {
+  auto accepts = [](const KType& h, const KType& w) {
     return h == w || (h.is_array() && w.is_array() && h.dtype == w.dtype && h.rank == w.rank && !h.contiguous);
   };
   return have.size() == n && std::equal(have.begin(), have.end(), want, accepts);
@@ -97,8 +96,8 @@ bool runs_key(const std::vector<ir::KType>& have, const ir::KType* want, std::si
 
 // One compiled specialization.
 struct Specialization {
-  std::vector<ir::KType> key;
-  ir::KType result;
+  std::vector<KType> key;
+  KType result;
   std::unique_ptr<codegen::CompiledKernel> code;
   KernelEntry entry = nullptr;
 };
@@ -135,8 +134,8 @@ struct Function::State {
   std::vector<std::shared_ptr<const Specialization>> specs;
   std::atomic<const Specialization*> last{nullptr};  // the most recent one, tried first
 
-  std::shared_ptr<const Specialization> find_or_compile(const std::vector<ir::KType>& key);
-  ir::KProgram infer(const std::vector<ir::KType>& key) const;
+  std::shared_ptr<const Specialization> find_or_compile(const std::vector<KType>& key);
+  ir::KProgram infer(const std::vector<KType>& key) const;
 };
 
 namespace {
@@ -252,7 +251,7 @@ std::int32_t host_parallel_for(jx_context* ctx, jx_body_fn body, void* env, std:
 
 // The result in *ret as a Value: scalars by their dtype; arrays are the call's new arrays or the
 // arguments they came from (kernels cannot make views).
-Value result_value(const ir::KType& t, const unsigned char* ret, CallState& call, const Arg* args, std::size_t n) {
+Value result_value(const KType& t, const unsigned char* ret, CallState& call, const Arg* args, std::size_t n) {
   if (t.none) return Value::none();
   if (t.is_array()) {
     void* data;
@@ -293,11 +292,11 @@ Value result_value(const ir::KType& t, const unsigned char* ret, CallState& call
 
 }  // namespace
 
-ir::KProgram Function::State::infer(const std::vector<ir::KType>& key) const {
+ir::KProgram Function::State::infer(const std::vector<KType>& key) const {
   return ir::infer_kernel(module->ast, *module->src, name, key);
 }
 
-std::shared_ptr<const Specialization> Function::State::find_or_compile(const std::vector<ir::KType>& key) {
+std::shared_ptr<const Specialization> Function::State::find_or_compile(const std::vector<KType>& key) {
   std::lock_guard<std::mutex> lock(mutex);
   for (const auto& s : specs) {
     if (s->key == key) return s;
@@ -317,7 +316,7 @@ std::shared_ptr<const Specialization> Function::State::find_or_compile(const std
     // function, its argument types and the options that reach codegen.
     disk_key = fmt::format("kernel|{}|opt{}|boundscheck{}|interruptible{}|{}|", name, options.opt_level,
                            options.boundscheck ? 1 : 0, options.interruptible ? 1 : 0, module->options.name);
-    for (const ir::KType& t : key) disk_key += t.str() + ";";
+    for (const KType& t : key) disk_key += t.str() + ";";
     disk_key += "|" + module->src->text;
     spec->code = module->disk->load(module->jit, disk_key);
   }
@@ -357,13 +356,13 @@ constexpr std::size_t kInlineArgs = 16;
 Value Function::call(const Arg* args, std::size_t n) const {
   State& f = *s_;
   if (n > kMaxArgs) throw TypeError(fmt::format("{}() takes at most {} arguments", f.name, kMaxArgs));
-  CallBuffer<ir::KType, kInlineArgs> key_buf(n);
-  ir::KType* key = key_buf.data();
+  CallBuffer<KType, kInlineArgs> key_buf(n);
+  KType* key = key_buf.data();
   for (std::size_t i = 0; i < n; ++i) key[i] = arg_type(args[i], i, f.name);
 
   const Specialization* spec = f.last.load(std::memory_order_acquire);
   if (!spec || !runs_key(spec->key, key, n)) {
-    spec = f.find_or_compile(std::vector<ir::KType>(key, key + n)).get();  // kept alive by f.specs
+    spec = f.find_or_compile(std::vector<KType>(key, key + n)).get();  // kept alive by f.specs
     f.last.store(spec, std::memory_order_release);
   }
 
@@ -371,7 +370,7 @@ Value Function::call(const Arg* args, std::size_t n) const {
                    f.module->seed.load(std::memory_order_relaxed), f.module->calls.fetch_add(1, std::memory_order_relaxed));
 }
 
-Value run_entry(KernelEntry entry, const ir::KType& result, const Arg* args, std::size_t n, const ir::KType* key,
+Value run_entry(KernelEntry entry, const KType& result, const Arg* args, std::size_t n, const KType* key,
                 ThreadPool& pool, const KernelSource& source, std::uint64_t seed, std::uint64_t call_index) {
   std::size_t words = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -422,13 +421,13 @@ Value run_entry(KernelEntry entry, const ir::KType& result, const Arg* args, std
 }
 
 void Function::compile(std::string_view signature) const {
-  std::vector<ir::KType> key = ir::parse_signature(signature);
+  std::vector<KType> key = ir::parse_signature(signature);
   s_->find_or_compile(key);
 }
 
 namespace {
-std::vector<ir::KType> key_of(const std::vector<Value>& args, const std::string& name) {
-  std::vector<ir::KType> key;
+std::vector<KType> key_of(const std::vector<Value>& args, const std::string& name) {
+  std::vector<KType> key;
   for (std::size_t i = 0; i < args.size(); ++i) key.push_back(arg_type(Arg(args[i]), i, name));
   return key;
 }

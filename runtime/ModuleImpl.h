@@ -4,13 +4,13 @@
 
 #include <jitexpr/Module.h>
 
+#include "base/KType.h"
+#include "base/KernelAbi.h"
 #include "codegen/Compiler.h"
 #include "frontend/Source.h"
 #include "frontend/Stmt.h"
-#include "ir/KType.h"
 #include "runtime/CodeStore.h"
 #include "runtime/Parallel.h"
-#include "base/KernelAbi.h"
 
 #include <atomic>
 #include <cstdint>
@@ -53,11 +53,11 @@ struct KernelSource {
 // Calls `entry` with `args` of types `key` (which the entry must run), in a call context with the
 // pool's threads and the random stream (seed, call_index); returns the result of type `result`,
 // or throws the error the kernel raised, located in `source`.
-Value run_entry(KernelEntry entry, const ir::KType& result, const Arg* args, std::size_t n, const ir::KType* key,
+Value run_entry(KernelEntry entry, const KType& result, const Arg* args, std::size_t n, const KType* key,
                 ThreadPool& pool, const KernelSource& source, std::uint64_t seed, std::uint64_t call_index);
 
 // The type of argument i of a call of `fn`, as dispatch sees it (TypeError for what kernels do
 // not take).
-ir::KType arg_type(const Arg& a, std::size_t i, const std::string& fn);
+KType arg_type(const Arg& a, std::size_t i, const std::string& fn);
 
 }  // namespace jitexpr

@@ -4,9 +4,9 @@
 // code (codegen/EmitKernel through codegen::Jit, with LLVM's verifier on: assertions are on in the
 // fuzz preset). Inference either succeeds or throws a jitexpr::Error that points into the text;
 // code generation throws nothing. Nothing is run: a fuzzed loop need not end.
+#include "base/KType.h"
 #include "codegen/Compiler.h"
 #include "frontend/ModuleParser.h"
-#include "ir/KType.h"
 #include "ir/KernelIR.h"
 #include "ir/KernelInfer.h"
 #include "tests/fuzz/FuzzCheck.h"
@@ -32,33 +32,32 @@ constexpr std::size_t kMaxDefs = 4;     // defs specialized per input
 constexpr int kMaxCompiles = 6;         // specializations compiled to machine code per input
 
 // The argument types of the mixed signature: every dtype kind, both array layouts, ranks 1 to 3.
-const std::array<ir::KType, 12> kMixed = {
-    ir::KType::scalar(DType::Bool),          ir::KType::scalar(DType::Int32),
-    ir::KType::scalar(DType::Int64),         ir::KType::scalar(DType::UInt8),
-    ir::KType::scalar(DType::Float32),       ir::KType::scalar(DType::Float64),
-    ir::KType::scalar(DType::Complex128),    ir::KType::array(DType::Int64, 1),
-    ir::KType::array(DType::Float64, 1),     ir::KType::array(DType::Float64, 2, /*contiguous=*/false),
-    ir::KType::array(DType::Complex128, 1),  ir::KType::array(DType::Float32, 3),
+const std::array<KType, 12> kMixed = {
+    KType::scalar(DType::Bool),         KType::scalar(DType::Int32),
+    KType::scalar(DType::Int64),        KType::scalar(DType::UInt8),
+    KType::scalar(DType::Float32),      KType::scalar(DType::Float64),
+    KType::scalar(DType::Complex128),   KType::array(DType::Int64, 1),
+    KType::array(DType::Float64, 1),    KType::array(DType::Float64, 2, /*contiguous=*/false),
+    KType::array(DType::Complex128, 1), KType::array(DType::Float32, 3),
 };
 
 // The type a caller passes for `p`: its annotation's, or `otherwise` where it has none.
-ir::KType passed_type(const ast::Param& p, ir::KType otherwise) {
+KType passed_type(const ast::Param& p, KType otherwise) {
   return p.annotation ? ir::annotation_type(*p.annotation) : otherwise;
 }
 
 // The signatures tried for `def`: int64 scalars, float64 scalars and float64[:] arrays for every
 // parameter (annotated ones get their annotation, so inference reaches the body), then a mix drawn
 // from the text's hash that ignores annotations (so mismatches are tried too).
-std::vector<std::vector<ir::KType>> signatures(const ast::FunctionDef& def, std::uint64_t h) {
-  std::vector<std::vector<ir::KType>> out;
-  for (ir::KType fill : {ir::KType::scalar(DType::Int64), ir::KType::scalar(DType::Float64),
-                         ir::KType::array(DType::Float64, 1)}) {
-    std::vector<ir::KType> sig;
+std::vector<std::vector<KType>> signatures(const ast::FunctionDef& def, std::uint64_t h) {
+  std::vector<std::vector<KType>> out;
+  for (KType fill : {KType::scalar(DType::Int64), KType::scalar(DType::Float64), KType::array(DType::Float64, 1)}) {
+    std::vector<KType> sig;
     for (const ast::Param& p : def.params) sig.push_back(passed_type(p, fill));
     // Annotations may make two of them the same.
     if (out.empty() || sig != out.back()) out.push_back(std::move(sig));
   }
-  std::vector<ir::KType> mixed;
+  std::vector<KType> mixed;
   for (std::size_t i = 0; i < def.params.size(); ++i) {
     mixed.push_back(kMixed[(h >> 33) % kMixed.size()]);
     h = h * 6364136223846793005ull + 1442695040888963407ull;
@@ -73,7 +72,7 @@ std::uint64_t fnv1a(std::string_view s) {
   return h;
 }
 
-std::string describe(const ast::FunctionDef& def, const std::vector<ir::KType>& sig) {
+std::string describe(const ast::FunctionDef& def, const std::vector<KType>& sig) {
   std::string s = def.name + "(";
   for (std::size_t i = 0; i < sig.size(); ++i) s += (i ? ", " : "") + sig[i].str();
   return s + ")";
@@ -100,7 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   int compiles = 0;
   for (std::size_t d = 0; d < m.functions.size() && d < kMaxDefs; ++d) {
     const ast::FunctionDef& def = m.functions[d];
-    for (const std::vector<ir::KType>& sig : signatures(def, h + d)) {
+    for (const std::vector<KType>& sig : signatures(def, h + d)) {
       ir::KProgram p;
       try {
         p = ir::infer_kernel(m, src, def.name, sig);

@@ -28,7 +28,7 @@ using namespace jitexpr;
 struct Signature {
   std::string name;
   std::string types;  // as written between the parentheses
-  std::vector<ir::KType> key;
+  std::vector<KType> key;
 };
 
 // "name(int64, float64[:])"
@@ -43,7 +43,7 @@ Signature parse_request(const std::string& text) {
   s.name.erase(0, s.name.find_first_not_of(' '));
   s.types = text.substr(open + 1, close - open - 1);
   s.key = ir::parse_signature(s.types);
-  for (const ir::KType& t : s.key) {
+  for (const KType& t : s.key) {
     bool host_scalar = t.dtype == DType::Bool || t.dtype == DType::Int64 || t.dtype == DType::Float32 ||
                        t.dtype == DType::Float64 || t.dtype == DType::Complex128;
     if (t.is_scalar() && !host_scalar) {
@@ -54,7 +54,7 @@ Signature parse_request(const std::string& text) {
   return s;
 }
 
-std::string cpp_type(const ir::KType& t) {
+std::string cpp_type(const KType& t) {
   if (t.is_array()) return "const jitexpr::Array&";
   switch (t.dtype) {
     case DType::Bool: return "bool";
@@ -78,7 +78,7 @@ std::string raw_literal(const std::string& text) {
   return "R\"" + delim + "(" + text + ")" + delim + "\"";
 }
 
-std::string make_header(const std::vector<Signature>& sigs, const std::vector<ir::KType>& results,
+std::string make_header(const std::vector<Signature>& sigs, const std::vector<KType>& results,
                         const std::vector<std::string>& symbols, const std::string& ns, const std::string& file,
                         const std::string& source, const ast::Module& m) {
   std::ostringstream h;

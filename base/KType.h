@@ -9,7 +9,7 @@
 
 #include <string>
 
-namespace jitexpr::ir {
+namespace jitexpr {
 
 struct KType {
   DType dtype = DType::Int64;
@@ -30,4 +30,4 @@ struct KType {
   std::string str() const;
 };
 
-}  // namespace jitexpr::ir
+}  // namespace jitexpr
