@@ -9,17 +9,16 @@
 // Calls are thread-safe; concurrent first calls of one specialization compile it once.
 #pragma once
 
-#include <jitexpr/Export.h>
+#include <jitexpr/Arg.h>
 #include <jitexpr/Array.h>
+#include <jitexpr/Export.h>
 #include <jitexpr/Value.h>
 
 #include <array>
-#include <complex>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <vector>
 
 namespace jitexpr {
@@ -37,38 +36,6 @@ struct JITEXPR_API ModuleOptions {
   // iterations, so that Ctrl-C stops a kernel that runs long or never ends (Interrupted, at the
   // loop's line). Off: a kernel runs to its end whatever the flag says.
   bool interruptible = true;
-};
-
-// One argument of a kernel call: a view of a C++ scalar (bool, integers as int64, float, double
-// as float64, complex<double>), an Array (a 0-d array passes as a scalar of its dtype) or a
-// Value. Made implicitly; it must not outlive the call.
-class JITEXPR_API Arg {
- public:
-  Arg(bool v) : dtype_(DType::Bool), b_(v) {}
-  template <typename T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
-  Arg(T v) : dtype_(DType::Int64), i_(static_cast<std::int64_t>(v)) {}
-  Arg(float v) : dtype_(DType::Float32), f_(v) {}
-  Arg(double v) : dtype_(DType::Float64), d_(v) {}
-  Arg(std::complex<double> v) : dtype_(DType::Complex128), c_(v) {}
-  Arg(const Array& a) : dtype_(a.dtype()), array_(&a) {}
-  Arg(const Value& v);
-
-  DType dtype() const { return dtype_; }
-  const Array* array() const { return array_; }
-  // The scalar's bytes in its dtype's memory form.
-  const void* scalar_data() const { return dtype_ == DType::Complex128 ? static_cast<const void*>(&c_) : &b_; }
-
- private:
-  DType dtype_;
-  const Array* array_ = nullptr;
-  union {
-    bool b_;
-    std::int64_t i_;
-    float f_;
-    double d_;
-  };
-  std::complex<double> c_;  // kept apart from the union: complex<double> is not trivial
-  friend class Function;
 };
 
 class JITEXPR_API Function {
